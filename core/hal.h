@@ -1,0 +1,129 @@
+/*
+ * The narrow platform interface: everything core/ needs from a machine, and nothing
+ * more. Each platform (hosted, x86_64, aarch64) implements every function here.
+ * Page-table *policy* (walking, mapping, COW) lives in core/mm; the platform supplies
+ * only the entry codec, TLB maintenance and the physical-memory view.
+ */
+#ifndef CLEAVE_HAL_H
+#define CLEAVE_HAL_H
+
+#include "lib/types.h"
+
+/* ---- Page-table geometry ------------------------------------------------------ */
+
+/* Shape of the user page tables: levels-1 is the root, level 0 holds page entries. */
+struct hal_pt_geometry {
+	unsigned levels;     /* number of table levels (4 on both architectures) */
+	unsigned page_shift; /* log2 of the page and table size (12) */
+	unsigned index_bits; /* virtual-address bits resolved per level (9) */
+	vaddr_t user_top;    /* first address above the user range (exclusive limit) */
+	const char *name;    /* "x86_64" or "aarch64", for test names and messages */
+};
+
+/* The geometry of this platform's page tables; constant for the life of the system. */
+const struct hal_pt_geometry *hal_pt_geometry(void);
+
+/* ---- Page-table entry codec (pure functions, no hardware access) -------------- */
+
+/* Architecture-neutral attributes of a page entry; the codec maps them to real bits. */
+enum pte_attr {
+	PTE_WRITE = 1u << 0,    /* writable (by the user when PTE_USER, else by the kernel) */
+	PTE_USER = 1u << 1,     /* accessible from user mode */
+	PTE_EXEC = 1u << 2,     /* executable (by the user when PTE_USER, else the kernel) */
+	PTE_ACCESSED = 1u << 3, /* accessed flag (set by hardware or the codec) */
+	PTE_DIRTY = 1u << 4,    /* dirty flag */
+	PTE_COW = 1u << 5,      /* software: write-protected copy-on-write page */
+	PTE_GLOBAL = 1u << 6,   /* kernel mapping shared by all address spaces */
+	PTE_PROTNONE = 1u << 7, /* holds a frame but the hardware sees no mapping
+				   (PROT_NONE): hal_pte_is_valid() is still true */
+};
+
+/* The entry value that maps nothing; every format uses an all-zero entry. */
+#define PTE_NONE ((pte_t)0)
+
+/* Prepare a freshly zeroed user root table at root_pa: install the kernel's own
+ * mappings where this architecture shares one root between user and kernel. */
+void hal_pt_root_init(paddr_t root_pa);
+/* Encode a level>0 entry that points at the next-level table at physical table_pa. */
+pte_t hal_pte_make_table(paddr_t table_pa);
+/* Encode a level-0 entry mapping the page at physical frame_pa with attrs (enum pte_attr). */
+pte_t hal_pte_make_page(paddr_t frame_pa, unsigned attrs);
+/* True when the entry maps something (a table or a page). */
+bool hal_pte_is_valid(pte_t pte);
+/* True when a valid level>0 entry points at a next-level table (not a block mapping). */
+bool hal_pte_is_table(pte_t pte, unsigned level);
+/* Physical address a valid entry points at (table or page frame). */
+paddr_t hal_pte_addr(pte_t pte);
+/* Neutral attributes (enum pte_attr) of a valid level-0 page entry. */
+unsigned hal_pte_attrs(pte_t pte);
+
+/* ---- MMU control -------------------------------------------------------------- */
+
+/* Make the user page tables rooted at root_pa current on this CPU. */
+void hal_mmu_activate(paddr_t root_pa);
+/* Invalidate cached translations of [start, end) in the space rooted at root_pa. */
+void hal_tlb_flush_range(paddr_t root_pa, vaddr_t start, vaddr_t end);
+/* Invalidate every cached translation of the space rooted at root_pa. */
+void hal_tlb_flush_space(paddr_t root_pa);
+
+/* ---- Physical memory ---------------------------------------------------------- */
+
+/* One range of usable RAM, page aligned. */
+struct hal_phys_range {
+	paddr_t base;
+	size_t size;
+};
+
+/* The usable RAM ranges handed to the frame allocator; returns their count. */
+size_t hal_ram_ranges(const struct hal_phys_range **ranges);
+/* Kernel virtual address through which physical address pa is reachable. */
+void *hal_phys_to_virt(paddr_t pa);
+/* Physical address of kernel virtual address va (which must come from hal_phys_to_virt). */
+paddr_t hal_virt_to_phys(const void *va);
+
+/* ---- Kernel heap ---------------------------------------------------------------- */
+
+/* Allocate size bytes of zeroed kernel memory, or NULL. Use kmalloc(), not this. */
+void *hal_heap_alloc(size_t size);
+/* Release memory from hal_heap_alloc (NULL is ignored). */
+void hal_heap_free(void *p);
+
+/* ---- User memory access (the current address space) -------------------------- */
+
+/* Copy n bytes from user address src; returns the number of bytes NOT copied. A
+ * fault is first offered to core's fault handler; an unresolvable one stops the copy. */
+size_t hal_copy_from_user(void *dst, vaddr_t src, size_t n);
+/* Copy n bytes to user address dst; returns the number of bytes NOT copied. */
+size_t hal_copy_to_user(vaddr_t dst, const void *src, size_t n);
+
+/* ---- User register state (opaque, per architecture) --------------------------- */
+
+struct uregs;
+
+/* Size in bytes of struct uregs, so core can allocate and copy it. */
+size_t hal_uregs_size(void);
+/* Set the value a syscall returns to user mode. */
+void hal_uregs_set_return(struct uregs *r, long value);
+/* Set the user stack pointer. */
+void hal_uregs_set_sp(struct uregs *r, vaddr_t sp);
+/* Set the user program counter. */
+void hal_uregs_set_pc(struct uregs *r, vaddr_t pc);
+/* Set the thread pointer (FS base on x86_64, TPIDR_EL0 on aarch64). */
+void hal_uregs_set_tls(struct uregs *r, vaddr_t tls);
+/* Syscall number of the trapped call. */
+long hal_uregs_syscall_nr(const struct uregs *r);
+/* Syscall argument i (0..5) in the architecture's Linux calling convention. */
+unsigned long hal_uregs_syscall_arg(const struct uregs *r, unsigned i);
+/* Reset r to a fresh user-mode state (interrupts on, all other registers zero). */
+void hal_uregs_reset(struct uregs *r);
+
+/* ---- Console and stopping ----------------------------------------------------- */
+
+/* Write n bytes to the console. */
+void hal_console_write(const char *s, size_t n);
+
+enum hal_halt_reason { HAL_HALT_POWEROFF, HAL_HALT_PANIC };
+/* Stop the machine (power off, or stop after a panic); never returns. */
+_Noreturn void hal_halt(enum hal_halt_reason why);
+
+#endif

@@ -1,0 +1,247 @@
+/* Address-space lifetime, fork, activation and kernel access to any space. */
+#include "aspace.h"
+#include "frame.h"
+#include "pt.h"
+
+#include "../lib/errno.h"
+#include "../lib/kmem.h"
+#include "../lib/kprintf.h"
+#include "../lib/string.h"
+
+static struct aspace *current_space;
+
+struct aspace *aspace_create(void)
+{
+	struct aspace *as = kmalloc(sizeof(*as));
+
+	if (!as)
+		return NULL;
+	as->root = pt_create();
+	if (!as->root) {
+		kfree(as);
+		return NULL;
+	}
+	list_init(&as->vmas);
+	as->refs = 1;
+	as->mmap_base = hal_pt_geometry()->user_top - MMAP_TOP_GAP;
+	as->brk_start = as->brk = 0;
+	return as;
+}
+
+void aspace_get(struct aspace *as)
+{
+	as->refs++;
+}
+
+/* Free every VMA, page and table of as, and as itself. */
+static void aspace_destroy(struct aspace *as)
+{
+	struct vma *v, *tmp;
+
+	if (as == current_space)
+		panic("aspace_destroy: space %p is active", (void *)as);
+	list_for_each_safe(v, tmp, &as->vmas, link) {
+		list_remove(&v->link);
+		vma_free(v);
+	}
+	hal_tlb_flush_space(as->root);
+	pt_destroy(as->root);
+	kfree(as);
+}
+
+void aspace_put(struct aspace *as)
+{
+	KASSERT(as->refs > 0);
+	if (--as->refs == 0)
+		aspace_destroy(as);
+}
+
+void aspace_activate(struct aspace *as)
+{
+	current_space = as;
+	hal_mmu_activate(as ? as->root : 0);
+}
+
+struct aspace *aspace_current(void)
+{
+	return current_space;
+}
+
+size_t aspace_vma_count(struct aspace *as)
+{
+	struct vma *v;
+	size_t n = 0;
+
+	list_for_each(v, &as->vmas, link)
+		n++;
+	return n;
+}
+
+/* State carried through one VMA's page copy during fork. */
+struct fork_ctx {
+	struct aspace *child;
+	struct vma *vma;
+	enum fork_mode mode;
+	pte_t *child_table; /* child's level-0 table covering table_base, or NULL */
+	vaddr_t table_base;
+	bool parent_changed; /* a parent entry was write-protected */
+};
+
+/* The child's level-0 entry for va, allocating tables; NULL when out of memory. */
+static pte_t *fork_child_pte(struct fork_ctx *c, vaddr_t va)
+{
+	vaddr_t base = ALIGN_DOWN(va, pt_level_span(1));
+	pte_t *ptep;
+
+	if (!c->child_table || c->table_base != base) {
+		ptep = pt_lookup_alloc(c->child->root, va);
+		if (!ptep)
+			return NULL;
+		c->child_table = ptep - ((va - base) >> PAGE_SHIFT);
+		c->table_base = base;
+	}
+	return &c->child_table[(va - base) >> PAGE_SHIFT];
+}
+
+/* Child entry for an eagerly copied private page: a fresh frame with the same bytes. */
+static int fork_copy_page(struct fork_ctx *c, pte_t parent, pte_t *child)
+{
+	paddr_t copy = frame_alloc();
+	unsigned attrs = hal_pte_attrs(parent);
+
+	if (!copy)
+		return -ENOMEM;
+	memcpy(hal_phys_to_virt(copy), hal_phys_to_virt(hal_pte_addr(parent)), PAGE_SIZE);
+	attrs &= ~PTE_COW;
+	if (!(attrs & PTE_PROTNONE))
+		attrs |= PTE_WRITE;
+	*child = hal_pte_make_page(copy, attrs);
+	UNUSED(c);
+	return 0;
+}
+
+/* pt_for_each_page visitor: give the child its entry for one parent page. */
+static int fork_one_page(pte_t *ptep, vaddr_t va, void *ctx)
+{
+	struct fork_ctx *c = ctx;
+	bool cow = !(c->vma->flags & VMA_SHARED) && (c->vma->prot & VM_WRITE);
+	pte_t *child = fork_child_pte(c, va);
+	unsigned attrs;
+
+	if (!child)
+		return -ENOMEM;
+	if (cow && c->mode == FORK_EAGER)
+		return fork_copy_page(c, *ptep, child);
+	attrs = hal_pte_attrs(*ptep);
+	if (cow && (attrs & PTE_WRITE)) {
+		attrs = (attrs & ~(PTE_WRITE | PTE_DIRTY)) | PTE_COW;
+		*ptep = hal_pte_make_page(hal_pte_addr(*ptep), attrs);
+		c->parent_changed = true;
+	}
+	frame_get(hal_pte_addr(*ptep));
+	*child = *ptep;
+	return 0;
+}
+
+/* Duplicate one parent VMA and its page entries into the child. */
+static int fork_vma(struct aspace *parent, struct vma *pv, struct fork_ctx *c)
+{
+	struct vma *cv = vma_create(pv->start, pv->end, pv->prot, pv->flags, pv->obj,
+				    pv->obj_pgoff);
+	int rc;
+
+	if (!cv)
+		return -ENOMEM;
+	vma_insert(&c->child->vmas, cv);
+	c->vma = pv;
+	c->parent_changed = false;
+	rc = pt_for_each_page(parent->root, pv->start, pv->end, fork_one_page, c);
+	if (c->parent_changed)
+		hal_tlb_flush_range(parent->root, pv->start, pv->end);
+	return rc;
+}
+
+int aspace_fork(struct aspace *parent, enum fork_mode mode, struct aspace **child)
+{
+	struct fork_ctx c = { .mode = mode };
+	struct vma *pv;
+	int rc = -ENOMEM;
+
+	c.child = aspace_create();
+	if (!c.child)
+		goto fail;
+	list_for_each(pv, &parent->vmas, link) {
+		rc = fork_vma(parent, pv, &c);
+		if (rc)
+			goto fail;
+	}
+	c.child->mmap_base = parent->mmap_base;
+	c.child->brk_start = parent->brk_start;
+	c.child->brk = parent->brk;
+	*child = c.child;
+	return 0;
+fail:
+	if (c.child)
+		aspace_destroy(c.child);
+	return rc;
+}
+
+int aspace_write(struct aspace *as, vaddr_t va, const void *src, size_t n)
+{
+	const char *from = src;
+
+	while (n) {
+		vaddr_t page = ALIGN_DOWN(va, PAGE_SIZE);
+		size_t off = va - page, chunk = MIN(n, PAGE_SIZE - off);
+		struct vma *v = vma_find(&as->vmas, va);
+		paddr_t pa;
+
+		if (!v)
+			return -EFAULT;
+		if (mm_prepare_write(as, v, page, &pa))
+			return -ENOMEM;
+		memcpy((char *)hal_phys_to_virt(pa) + off, from, chunk);
+		va += chunk;
+		from += chunk;
+		n -= chunk;
+	}
+	return 0;
+}
+
+/* Frame holding page of v if one is mapped or allocated, else 0 (reads as zero). */
+static paddr_t frame_for_read(struct aspace *as, struct vma *v, vaddr_t page)
+{
+	pte_t *ptep = pt_lookup(as->root, page);
+	size_t idx;
+
+	if (ptep && hal_pte_is_valid(*ptep))
+		return hal_pte_addr(*ptep);
+	if (!v->obj)
+		return 0;
+	idx = v->obj_pgoff + ((page - v->start) >> PAGE_SHIFT);
+	return v->obj->pages[idx];
+}
+
+int aspace_read(struct aspace *as, vaddr_t va, void *dst, size_t n)
+{
+	char *to = dst;
+
+	while (n) {
+		vaddr_t page = ALIGN_DOWN(va, PAGE_SIZE);
+		size_t off = va - page, chunk = MIN(n, PAGE_SIZE - off);
+		struct vma *v = vma_find(&as->vmas, va);
+		paddr_t pa;
+
+		if (!v)
+			return -EFAULT;
+		pa = frame_for_read(as, v, page);
+		if (pa)
+			memcpy(to, (char *)hal_phys_to_virt(pa) + off, chunk);
+		else
+			memset(to, 0, chunk);
+		va += chunk;
+		to += chunk;
+		n -= chunk;
+	}
+	return 0;
+}

@@ -1,0 +1,35 @@
+/*
+ * Page-table operations on the platform's entry codec: walk, map, unmap, protect,
+ * range iteration and teardown. Callers batch TLB maintenance themselves (the
+ * functions here never flush), and hold whatever lock protects the space.
+ */
+#ifndef CLEAVE_PT_H
+#define CLEAVE_PT_H
+
+#include "../hal.h"
+
+/* Allocate an empty user root table (kernel part installed); returns 0 on failure. */
+paddr_t pt_create(void);
+/* Free every table page under root and drop a frame reference for each page entry
+ * in the user range; the root itself is freed last. */
+void pt_destroy(paddr_t root);
+/* Pointer to the level-0 entry for va, or NULL when a table on the way is missing. */
+pte_t *pt_lookup(paddr_t root, vaddr_t va);
+/* Pointer to the level-0 entry for va, allocating missing tables; NULL on -ENOMEM. */
+pte_t *pt_lookup_alloc(paddr_t root, vaddr_t va);
+
+/* Called for each valid page entry in a range; a nonzero return stops the walk. */
+typedef int (*pt_visit_fn)(pte_t *ptep, vaddr_t va, void *ctx);
+/* Visit every valid level-0 entry with va in [start, end), in address order; returns
+ * the first nonzero visitor result, or 0. */
+int pt_for_each_page(paddr_t root, vaddr_t start, vaddr_t end, pt_visit_fn fn, void *ctx);
+/* Clear every page entry in [start, end), dropping one reference on each frame;
+ * returns the number of entries cleared. */
+size_t pt_unmap_range(paddr_t root, vaddr_t start, vaddr_t end);
+/* Number of table pages (all levels, root included) currently under root. */
+size_t pt_count_tables(paddr_t root);
+
+/* Size of the region one entry at level maps (4 KiB at level 0). */
+vaddr_t pt_level_span(unsigned level);
+
+#endif

@@ -1,0 +1,57 @@
+/* aarch64 user register accessors: the Linux syscall ABI (SVC #0, number in x8,
+ * arguments in x0..x5, result in x0). Pure code, no hardware access. */
+#include "uregs.h"
+
+/* Vector assembly saves x0..x30 and then SP_EL0, ELR_EL1, SPSR_EL1 as pairs. */
+_Static_assert(offsetof(struct uregs, sp) == 31 * 8, "sp follows x30");
+_Static_assert(offsetof(struct uregs, pc) == 32 * 8, "elr follows sp");
+_Static_assert(offsetof(struct uregs, spsr) == 33 * 8, "spsr follows elr");
+
+/* Size of struct uregs in bytes. */
+size_t hal_uregs_size(void)
+{
+	return sizeof(struct uregs);
+}
+
+/* Store the syscall result in x0 (which also held argument 0). */
+void hal_uregs_set_return(struct uregs *r, long value)
+{
+	r->x[0] = (uint64_t)value;
+}
+
+/* Set SP_EL0, the user stack pointer. */
+void hal_uregs_set_sp(struct uregs *r, vaddr_t sp)
+{
+	r->sp = sp;
+}
+
+/* Set ELR_EL1, the user program counter ERET returns to. */
+void hal_uregs_set_pc(struct uregs *r, vaddr_t pc)
+{
+	r->pc = pc;
+}
+
+/* Set TPIDR_EL0, the aarch64 thread pointer. */
+void hal_uregs_set_tls(struct uregs *r, vaddr_t tls)
+{
+	r->tpidr = tls;
+}
+
+/* The syscall number, from x8 as saved at SVC entry. */
+long hal_uregs_syscall_nr(const struct uregs *r)
+{
+	return (long)r->x[A64_SYSCALL_NR_REG];
+}
+
+/* Argument i (0..5) from x0..x5; 0 for any other i. */
+unsigned long hal_uregs_syscall_arg(const struct uregs *r, unsigned i)
+{
+	return i < 6 ? r->x[i] : 0;
+}
+
+/* Zero every register, then EL0t with D, A, I and F unmasked. */
+void hal_uregs_reset(struct uregs *r)
+{
+	*r = (struct uregs){ 0 };
+	r->spsr = A64_SPSR_EL0T;
+}

@@ -1,0 +1,69 @@
+/* x86_64 user register accessors: the Linux syscall ABI (number in rax, arguments in
+ * rdi, rsi, rdx, r10, r8, r9, result in rax). Pure code, no hardware access. */
+#include "uregs.h"
+
+/* The interrupt-return frame must end the general part, in hardware order. */
+_Static_assert(offsetof(struct uregs, cs) == offsetof(struct uregs, rip) + 8, "iret frame");
+_Static_assert(offsetof(struct uregs, rflags) == offsetof(struct uregs, rip) + 16, "iret frame");
+_Static_assert(offsetof(struct uregs, rsp) == offsetof(struct uregs, rip) + 24, "iret frame");
+_Static_assert(offsetof(struct uregs, ss) == offsetof(struct uregs, rip) + 32, "iret frame");
+_Static_assert(offsetof(struct uregs, rip) == 16 * 8, "15 registers and the syscall number");
+
+/* Size of struct uregs in bytes. */
+size_t hal_uregs_size(void)
+{
+	return sizeof(struct uregs);
+}
+
+/* Store the syscall result in rax; the saved syscall number is unchanged. */
+void hal_uregs_set_return(struct uregs *r, long value)
+{
+	r->rax = (uint64_t)value;
+}
+
+/* Set the user stack pointer restored by iret/sysret. */
+void hal_uregs_set_sp(struct uregs *r, vaddr_t sp)
+{
+	r->rsp = sp;
+}
+
+/* Set the user instruction pointer. */
+void hal_uregs_set_pc(struct uregs *r, vaddr_t pc)
+{
+	r->rip = pc;
+}
+
+/* Set the FS base (the x86_64 thread pointer). */
+void hal_uregs_set_tls(struct uregs *r, vaddr_t tls)
+{
+	r->fs_base = tls;
+}
+
+/* The syscall number saved from rax at entry. */
+long hal_uregs_syscall_nr(const struct uregs *r)
+{
+	return (long)r->syscall_nr;
+}
+
+/* Argument i (0..5) from rdi, rsi, rdx, r10, r8, r9; 0 for any other i. */
+unsigned long hal_uregs_syscall_arg(const struct uregs *r, unsigned i)
+{
+	switch (i) {
+	case 0: return r->rdi;
+	case 1: return r->rsi;
+	case 2: return r->rdx;
+	case 3: return r->r10;
+	case 4: return r->r8;
+	case 5: return r->r9;
+	default: return 0;
+	}
+}
+
+/* Zero every register, then enter 64-bit user mode with interrupts enabled. */
+void hal_uregs_reset(struct uregs *r)
+{
+	*r = (struct uregs){ 0 };
+	r->cs = X86_USER_CS;
+	r->ss = X86_USER_SS;
+	r->rflags = X86_USER_RFLAGS;
+}
