@@ -18,19 +18,33 @@ CSTD := -std=c11
 CORE_CFLAGS := $(CSTD) $(WARN) -ffreestanding -fno-builtin -fno-strict-aliasing
 
 help:
-	@echo "targets: run test unit valgrind asan compdb clean"
+	@echo "targets: run test unit valgrind asan compdb kernel-x86_64 kernel-aarch64"
+	@echo "         qemu-x86_64 qemu-aarch64 (MODE=test, GDB=1) clean"
+
+# make run [ARCH=x86_64|aarch64]: install what is missing, build, boot in QEMU.
+run:
+	$(Q)$(DEPS) qemu
+	$(Q)$(MAKE) --no-print-directory qemu-$(ARCH)
+
+# Test rings run by make test, in order, and kernels; fragments append theirs.
+TEST_RINGS := unit
+KERNEL_TARGETS :=
 
 include mk/hosted.mk
--include $(wildcard platform/*/build.mk)
--include mk/test.mk
+include $(wildcard platform/*/kernel.mk)
+# userspace/userspace.mk joins once it lands
+include mk/test.mk
 
+# A fresh build in a scratch directory, watched by bear, so every target's flags
+# (hosted formats and variants, both kernels) land in compile_commands.json.
 compdb:
-	$(Q)$(DEPS) unit
-	$(Q)$(MAKE) clean-hosted >/dev/null
-	bear --output compile_commands.json -- $(MAKE) -k hosted-all
-	@echo "wrote compile_commands.json"
+	$(Q)$(DEPS) unit qemu
+	$(Q)rm -rf $(BUILD)/compdb
+	$(Q)bear --output compile_commands.json -- $(MAKE) --no-print-directory -k -j2 \
+		BUILD=$(BUILD)/compdb hosted-all $(KERNEL_TARGETS) >/dev/null
+	@echo "wrote compile_commands.json ($$(grep -c '"file"' compile_commands.json) entries)"
 
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: help compdb clean
+.PHONY: help run compdb clean

@@ -161,12 +161,18 @@ static enum fault_result fault_read(struct aspace *as, struct vma *v, vaddr_t pa
 			return FAULT_OOM;
 		return FAULT_HANDLED;
 	}
-	if (!(hal_pte_attrs(*ptep) & PTE_USER))
-		return FAULT_SIGSEGV; /* a kernel page in the user range: never for users */
 	if (hal_pte_attrs(*ptep) & PTE_PROTNONE)
 		*ptep = hal_pte_make_page(hal_pte_addr(*ptep), mm_pte_attrs(v, false));
 	hal_tlb_flush_range(as->root, page, page + PAGE_SIZE);
 	return FAULT_HANDLED;
+}
+
+/* True when a kernel-only page is mapped at page: user access is never allowed. */
+static bool kernel_page_at(struct aspace *as, vaddr_t page)
+{
+	pte_t *ptep = pt_lookup(as->root, page);
+
+	return ptep && hal_pte_is_valid(*ptep) && !(hal_pte_attrs(*ptep) & PTE_USER);
 }
 
 enum fault_result mm_fault(struct aspace *as, vaddr_t va, enum fault_access acc)
@@ -181,7 +187,7 @@ enum fault_result mm_fault(struct aspace *as, vaddr_t va, enum fault_access acc)
 	v = vma_find(&as->vmas, va);
 	if (!v)
 		v = grow_stack(as, va);
-	if (!v || !access_permitted(v, acc))
+	if (!v || !access_permitted(v, acc) || kernel_page_at(as, page))
 		return FAULT_SIGSEGV;
 	if (acc != FAULT_WRITE)
 		return fault_read(as, v, page);

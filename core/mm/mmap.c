@@ -179,15 +179,11 @@ static int check_mmap_args(vaddr_t addr, size_t len, unsigned prot, unsigned fla
 /* Merge compatible neighbours among the VMAs touching [start, end]. */
 static void merge_range(struct aspace *as, vaddr_t start, vaddr_t end)
 {
-	struct vma *v = vma_find_from(&as->vmas, start ? start - 1 : 0), *next;
+	struct vma *v = vma_find_from(&as->vmas, start ? start - 1 : 0);
 
-	while (v && v->start <= end && v->link.next != &as->vmas) {
-		next = list_next_entry(v, link);
-		if (vma_merge_neighbours(&as->vmas, v) == v && next->link.prev == &v->link)
-			v = next;
-		else
-			v = vma_find_from(&as->vmas, v->start);
-	}
+	while (v && v->start <= end && v->link.next != &as->vmas)
+		if (!vma_try_merge_next(&as->vmas, v))
+			v = list_next_entry(v, link);
 }
 
 /* Create the VMA for a checked mmap at [addr, addr+len); 0 or -ENOMEM. */

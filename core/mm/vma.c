@@ -142,21 +142,15 @@ static void vma_absorb_next(struct vma *a, struct vma *b)
 	vma_free(b);
 }
 
-struct vma *vma_merge_neighbours(struct list *vmas, struct vma *v)
+bool vma_try_merge_next(struct list *vmas, struct vma *v)
 {
-	struct vma *prev, *next;
+	struct vma *next;
 
-	if (v->link.next != vmas) {
-		next = list_next_entry(v, link);
-		if (vma_mergeable(v, next))
-			vma_absorb_next(v, next);
-	}
-	if (v->link.prev != vmas) {
-		prev = list_prev_entry(v, link);
-		if (vma_mergeable(prev, v)) {
-			vma_absorb_next(prev, v);
-			v = prev;
-		}
-	}
-	return v;
+	if (v->link.next == vmas)
+		return false;
+	next = list_next_entry(v, link);
+	if (!vma_mergeable(v, next))
+		return false;
+	vma_absorb_next(v, next);
+	return true;
 }

@@ -62,7 +62,8 @@ bool vma_overlaps(struct list *vmas, vaddr_t start, vaddr_t end);
 void vma_insert(struct list *vmas, struct vma *v);
 /* Split v at addr (strictly inside it) using spare as the upper half; returns it. */
 struct vma *vma_split(struct vma *v, vaddr_t addr, struct vma *spare);
-/* Merge v with its neighbours where they are compatible; returns the surviving VMA. */
-struct vma *vma_merge_neighbours(struct list *vmas, struct vma *v);
+/* Absorb v's successor into v when they are adjacent and behave identically;
+ * returns true when it did (the successor is freed). */
+bool vma_try_merge_next(struct list *vmas, struct vma *v);
 
 #endif

@@ -1,0 +1,70 @@
+# aarch64 kernel (included from the top-level Makefile). Uses BUILD, Q, WARN, CORE_CFLAGS.
+#   make kernel-aarch64              build/aarch64/cleave.bin (arm64 Image) + cleave.elf
+#   make qemu-aarch64                boot interactively (-nographic; Ctrl-A x quits)
+#   make qemu-aarch64 MODE=test      boot with cleave.test=1 under the runner; status = result
+#   make qemu-aarch64 GDB=1          wait for gdb on :1234 and print the command to attach
+
+A64_DIR := $(BUILD)/aarch64
+A64_CROSS ?= aarch64-linux-gnu-
+A64_CC := $(A64_CROSS)gcc
+A64_OBJCOPY := $(A64_CROSS)objcopy
+A64_CFLAGS := $(CORE_CFLAGS) -O2 -g -mgeneral-regs-only -mstrict-align -fno-pic -fno-pie \
+	-fno-stack-protector -fno-tree-loop-distribute-patterns -fno-omit-frame-pointer \
+	-nostdlib -MMD -MP -Icore
+A64_ASFLAGS := -g -MMD -MP -Iplatform/aarch64
+A64_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,noexecstack \
+	-Wl,--no-warn-rwx-segments -T platform/aarch64/kernel.ld
+
+A64_CORE_SRCS := $(wildcard core/lib/*.c core/mm/*.c)
+A64_PLAT_SRCS := $(wildcard platform/aarch64/*.c platform/aarch64/*.S)
+A64_OBJS := $(patsubst %,$(A64_DIR)/%.o,$(A64_CORE_SRCS) $(A64_PLAT_SRCS))
+
+A64_MEM ?= 512M
+A64_QEMU := qemu-system-aarch64 -M virt -cpu max,pauth=off -m $(A64_MEM) -nographic \
+	-no-reboot -semihosting-config enable=on,target=native \
+	-kernel $(A64_DIR)/cleave.bin
+A64_TIMEOUT ?= 60
+A64_APPEND ?=
+
+$(A64_DIR)/%.c.o: %.c
+	@mkdir -p $(@D)
+	$(Q)$(A64_CC) $(A64_CFLAGS) -c $< -o $@
+
+$(A64_DIR)/%.S.o: %.S
+	@mkdir -p $(@D)
+	$(Q)$(A64_CC) $(A64_ASFLAGS) -c $< -o $@
+
+$(A64_DIR)/cleave.elf: $(A64_OBJS) platform/aarch64/kernel.ld
+	$(Q)$(A64_CC) $(A64_LDFLAGS) $(A64_OBJS) -lgcc -o $@
+
+$(A64_DIR)/cleave.bin: $(A64_DIR)/cleave.elf
+	$(Q)$(A64_OBJCOPY) -O binary $< $@
+
+kernel-aarch64: $(A64_DIR)/cleave.bin
+KERNEL_TARGETS += kernel-aarch64
+
+ifeq ($(MODE),test)
+qemu-aarch64: kernel-aarch64
+	$(Q)tests/qemu/run-qemu.sh --timeout $(A64_TIMEOUT) --log $(A64_DIR)/boot-test.log \
+		--pass-status 0 -- $(A64_QEMU) -append "cleave.test=1 $(A64_APPEND)"
+else
+qemu-aarch64: kernel-aarch64
+ifeq ($(GDB),1)
+	@echo "waiting for gdb; attach with:"
+	@echo "  gdb-multiarch -ex 'set architecture aarch64' -ex 'target remote :1234' $(A64_DIR)/cleave.elf"
+	$(Q)$(A64_QEMU) -append "$(A64_APPEND)" -s -S
+else
+	$(Q)$(A64_QEMU) -append "$(A64_APPEND)"
+endif
+endif
+
+-include $(A64_OBJS:.o=.d)
+
+.PHONY: kernel-aarch64 qemu-aarch64
+
+# Boot-test ring for make test.
+test-qemu-aarch64:
+	$(Q)$(DEPS) qemu
+	$(Q)$(MAKE) --no-print-directory qemu-aarch64 MODE=test
+TEST_RINGS += test-qemu-aarch64
+.PHONY: test-qemu-aarch64
