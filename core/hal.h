@@ -59,11 +59,13 @@ unsigned hal_pte_attrs(pte_t pte);
 
 /* ---- MMU control -------------------------------------------------------------- */
 
-/* Make the user page tables rooted at root_pa current on this CPU. */
+/* Make the user page tables rooted at root_pa current on this CPU (0: kernel only). */
 void hal_mmu_activate(paddr_t root_pa);
 /* Invalidate cached translations of [start, end) in the space rooted at root_pa. */
 void hal_tlb_flush_range(paddr_t root_pa, vaddr_t start, vaddr_t end);
-/* Invalidate every cached translation of the space rooted at root_pa. */
+/* Invalidate every cached translation of the space rooted at root_pa. Core calls it
+ * before the root's frame is freed, so a reused frame never inherits stale entries
+ * (or, on aarch64, a stale ASID). */
 void hal_tlb_flush_space(paddr_t root_pa);
 
 /* ---- Physical memory ---------------------------------------------------------- */
