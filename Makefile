@@ -32,7 +32,7 @@ KERNEL_TARGETS :=
 
 include mk/hosted.mk
 include $(wildcard platform/*/kernel.mk)
-# userspace/userspace.mk joins once it lands
+include userspace/userspace.mk
 include mk/test.mk
 
 # A fresh build in a scratch directory, watched by bear, so every target's flags

@@ -6,7 +6,7 @@ set -eu
 pkgs_unit="gcc make libcmocka-dev valgrind bear pkg-config"
 pkgs_fuzz="clang libclang-rt-14-dev libelf-dev elfutils afl++"
 pkgs_qemu="qemu-system-x86 qemu-system-arm qemu-user gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu cpio gdb-multiarch"
-pkgs_musl="musl-tools"
+pkgs_musl="musl-tools gcc-aarch64-linux-gnu qemu-user qemu-user-binfmt"
 
 want=""
 for group in "$@"; do
