@@ -112,12 +112,41 @@ void hal_uregs_set_sp(struct uregs *r, vaddr_t sp);
 void hal_uregs_set_pc(struct uregs *r, vaddr_t pc);
 /* Set the thread pointer (FS base on x86_64, TPIDR_EL0 on aarch64). */
 void hal_uregs_set_tls(struct uregs *r, vaddr_t tls);
+/* The thread pointer. */
+vaddr_t hal_uregs_tls(const struct uregs *r);
 /* Syscall number of the trapped call. */
 long hal_uregs_syscall_nr(const struct uregs *r);
 /* Syscall argument i (0..5) in the architecture's Linux calling convention. */
 unsigned long hal_uregs_syscall_arg(const struct uregs *r, unsigned i);
 /* Reset r to a fresh user-mode state (interrupts on, all other registers zero). */
 void hal_uregs_reset(struct uregs *r);
+
+/* ---- What a new program is told about the machine ------------------------------ */
+
+/* ELF e_machine of programs this machine runs (EM_X86_64 62, EM_AARCH64 183). */
+uint16_t hal_elf_machine(void);
+/* AT_HWCAP value for new programs. */
+uint64_t hal_elf_hwcap(void);
+/* Fill buf with n unpredictable bytes (AT_RANDOM, stack canaries). */
+void hal_random_bytes(void *buf, size_t n);
+
+/* ---- Time ------------------------------------------------------------------------ */
+
+/* Monotonic time in nanoseconds since boot. */
+uint64_t hal_clock_ns(void);
+
+/* ---- Signal frames (per-architecture Linux layouts) ---------------------------- */
+
+struct ksigaction;
+
+/* Push a Linux rt_sigframe for signal sig onto the user stack of r in the current
+ * address space (saving r and saved_mask in it) and set r to enter act->handler with
+ * the architecture's arguments and return address (act->restorer). 0 or -EFAULT. */
+int hal_signal_push_frame(struct uregs *r, int sig, const struct ksigaction *act,
+			  uint64_t saved_mask);
+/* rt_sigreturn: restore r from the frame at r's stack pointer; *mask gets the saved
+ * signal mask. 0 or -EFAULT (then r is unchanged). */
+int hal_signal_pop_frame(struct uregs *r, uint64_t *mask);
 
 /* ---- Console and stopping ----------------------------------------------------- */
 

@@ -5,7 +5,7 @@
 HOSTED_FORMATS := x86_64 aarch64
 HOSTED_VARIANTS := plain san
 
-CORE_SRCS := $(filter-out core/lib/string.c,$(wildcard core/lib/*.c core/mm/*.c core/elf/*.c core/proc/*.c))
+CORE_SRCS := $(filter-out core/lib/string.c core/sys/table_%.c,$(wildcard core/lib/*.c core/mm/*.c core/elf/*.c core/proc/*.c core/fs/*.c core/sys/*.c))
 HOSTED_SRCS := $(filter-out platform/hosted/hw_%.c,$(wildcard platform/hosted/*.c))
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_SUPPORT := $(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c))
@@ -20,7 +20,7 @@ HOSTED_INC := -Icore -Iplatform/hosted -Itests/unit
 define hosted_build
 HDIR_$(1)_$(2) := $(BUILD)/hosted-$(1)-$(2)
 HOBJS_$(1)_$(2) := $$(patsubst %.c,$$(HDIR_$(1)_$(2))/%.o,$(CORE_SRCS) $(HOSTED_SRCS) \
-	$(wildcard platform/$(1)/pte.c platform/$(1)/uregs.c platform/hosted/hw_$(1).c) $(UNIT_SUPPORT))
+	$(wildcard platform/$(1)/pte.c platform/$(1)/uregs.c platform/$(1)/sigframe.c platform/hosted/hw_$(1).c core/sys/table_$(1).c) $(UNIT_SUPPORT))
 
 $$(HDIR_$(1)_$(2))/core/%.o: core/%.c
 	@mkdir -p $$(@D)

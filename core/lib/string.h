@@ -14,4 +14,8 @@ int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
 char *strchr(const char *s, int c);
 
+/* Copy src into dst of size bytes, always terminated when size > 0; returns
+ * strlen(src) (a result >= size means it was truncated). In every build. */
+size_t kstrlcpy(char *dst, const char *src, size_t size);
+
 #endif

@@ -55,3 +55,21 @@ void hal_uregs_reset(struct uregs *r)
 	*r = (struct uregs){ 0 };
 	r->spsr = A64_SPSR_EL0T;
 }
+
+/* The thread pointer. */
+vaddr_t hal_uregs_tls(const struct uregs *r)
+{
+	return r->tpidr;
+}
+
+/* aarch64 programs: EM_AARCH64. */
+uint16_t hal_elf_machine(void)
+{
+	return 183;
+}
+
+/* AT_HWCAP: FP and ASIMD, which every Armv8-A CPU QEMU offers has. */
+uint64_t hal_elf_hwcap(void)
+{
+	return (1u << 0) | (1u << 1);
+}

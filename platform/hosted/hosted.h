@@ -16,6 +16,9 @@ bool hosted_ram_contains(paddr_t pa, size_t len);
 
 #endif
 
+/* Advance the simulated monotonic clock (hal_clock_ns) by ns. */
+void hosted_clock_advance(uint64_t ns);
+
 /* ---- The simulated CPU (mmu.c): user-mode accesses through the real-format tables,
  * with a TLB tagged by table root; faults are raised into core's mm_fault(). */
 

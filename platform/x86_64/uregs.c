@@ -67,3 +67,24 @@ void hal_uregs_reset(struct uregs *r)
 	r->ss = X86_USER_SS;
 	r->rflags = X86_USER_RFLAGS;
 }
+
+/* The thread pointer. */
+vaddr_t hal_uregs_tls(const struct uregs *r)
+{
+	return r->fs_base;
+}
+
+/* x86_64 programs: EM_X86_64. */
+uint16_t hal_elf_machine(void)
+{
+	return 62;
+}
+
+/* AT_HWCAP on x86_64 is CPUID.1:EDX; programs use it only as a hint, and a pure
+ * build cannot read CPUID, so the baseline every x86_64 CPU has is reported:
+ * FPU, TSC, CX8, CMOV, MMX, FXSR, SSE, SSE2. */
+uint64_t hal_elf_hwcap(void)
+{
+	return (1u << 0) | (1u << 4) | (1u << 8) | (1u << 15) | (1u << 23) | (1u << 24) |
+	       (1u << 25) | (1u << 26);
+}
