@@ -41,6 +41,24 @@ long sim_retval(struct task *t)
 #endif
 }
 
+vaddr_t sim_pc(struct task *t)
+{
+#ifdef HOSTED_FORMAT_x86_64
+	return t->regs->rip;
+#else
+	return t->regs->pc;
+#endif
+}
+
+vaddr_t sim_sp(struct task *t)
+{
+#ifdef HOSTED_FORMAT_x86_64
+	return t->regs->rsp;
+#else
+	return t->regs->sp;
+#endif
+}
+
 /* Return to user mode for t: deliver pending signals as the trap exit does. */
 static void return_to_user(struct task *t)
 {

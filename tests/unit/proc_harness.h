@@ -81,6 +81,9 @@ long sim_syscall(struct task *t, long nr, unsigned long a0, unsigned long a1,
 long sim_resume(struct task *t);
 /* The value t's registers hold as its syscall return value. */
 long sim_retval(struct task *t);
+/* t's user program counter and stack pointer. */
+vaddr_t sim_pc(struct task *t);
+vaddr_t sim_sp(struct task *t);
 /* fork in the architecture's way (x86_64 fork, aarch64 clone(SIGCHLD)): returns
  * the child's first task (asserting success). */
 struct task *sim_fork(struct task *parent);

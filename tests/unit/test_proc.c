@@ -355,6 +355,48 @@ static void test_exit_group_ends_all_threads(void **state)
 	assert_int_equal(peek32(init, S), 6 << 8);
 }
 
+static void test_handler_runs_and_sigreturn_restores(void **state)
+{
+	uint64_t act[4] = { 0x400000, 0x04000000 /* SA_RESTORER */, 0x401000, SIGBIT(SIGUSR2) };
+	vaddr_t pc, sp;
+	long r;
+
+	(void)state;
+	assert_int_equal(aspace_write(init->proc->as, S, act, sizeof(act)), 0);
+	assert_int_equal(SYS4(init, NR_rt_sigaction, SIGUSR1, S, 0, 8), 0);
+	hal_uregs_set_sp(init->regs, S + SIM_SCRATCH_SIZE - 64);
+	hal_uregs_set_pc(init->regs, 0x402000);
+	pc = sim_pc(init);
+	sp = sim_sp(init);
+	r = SYS2(init, NR_kill, 1, SIGUSR1); /* init handles it, so init gets it */
+	assert_int_equal(r, 0);
+	assert_true(sim_pc(init) == 0x400000); /* entered the handler on return to user */
+	assert_true(sim_sp(init) < sp);
+	assert_true(init->sigmask == (SIGBIT(SIGUSR1) | SIGBIT(SIGUSR2)));
+#ifdef HOSTED_FORMAT_x86_64
+	hal_uregs_set_sp(init->regs, sim_sp(init) + 8); /* the handler's ret pops pretcode */
+#endif
+	assert_int_equal(SYS0(init, NR_rt_sigreturn), -EKNORESULT);
+	assert_true(sim_pc(init) == pc);
+	assert_true(sim_sp(init) == sp);
+	assert_int_equal(sim_retval(init), 0); /* kill's result, restored from the frame */
+	assert_true(init->sigmask == 0);
+}
+
+static void test_sigchld_handler_notified(void **state)
+{
+	uint64_t act[4] = { 0x400000, 0x04000000, 0x401000, 0 };
+	struct task *child;
+
+	(void)state;
+	assert_int_equal(aspace_write(init->proc->as, S, act, sizeof(act)), 0);
+	assert_int_equal(SYS4(init, NR_rt_sigaction, SIGCHLD, S, 0, 8), 0);
+	init->sigmask = SIGBIT(SIGCHLD); /* keep it pending to look at it */
+	child = sim_fork(init);
+	sim_exit(child, 0);
+	assert_true(init->proc->shared_pending & SIGBIT(SIGCHLD));
+}
+
 /* Fork with the k-th allocation failing, for every k: an errno, nothing leaked,
  * the parent intact. */
 static void test_fork_fault_injection(void **state)
@@ -412,6 +454,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_segv_kills_only_the_faulting_process, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_exit_group_ends_all_threads, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fork_fault_injection, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_handler_runs_and_sigreturn_restores, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sigchld_handler_notified, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("proc", tests, NULL, NULL);
