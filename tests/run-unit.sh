@@ -14,8 +14,12 @@ run_suite() {
 	label=$1
 	shift
 	log="$log_dir/$(echo "$label" | tr ' /' '__').tap"
-	CMOCKA_MESSAGE_OUTPUT=TAP "$@" >"$log" 2>&1
+	# TAP comes on stdout; stderr (console output, Valgrind, sanitizers) is appended
+	# after it so it can never split a TAP line.
+	CMOCKA_MESSAGE_OUTPUT=TAP "$@" >"$log" 2>"$log.err"
 	status=$?
+	cat "$log.err" >>"$log"
+	rm -f "$log.err"
 	plan=$(sed -n 's/^1\.\.\([0-9][0-9]*\).*/\1/p' "$log" | head -1)
 	ok=$(grep -c '^ok ' "$log")
 	# cmocka prints skipped tests as "not ok N # SKIP"; TAP counts them as skipped.

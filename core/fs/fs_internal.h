@@ -20,7 +20,8 @@
 /* The child of directory dir called name[0..len), or NULL. */
 struct inode *ramfs_child(struct inode *dir, const char *name, size_t len);
 /* Create an inode (mode gives its type) called name[0..len) in dir, which must not
- * have such a child: 0 or -ENOMEM (-ENAMETOOLONG for a long name). */
+ * have such a child: 0 or -ENOMEM (-ENAMETOOLONG for a long name, -ENOENT when dir
+ * was removed). */
 int ramfs_new(struct inode *dir, const char *name, size_t len, unsigned mode,
 	      struct inode **out);
 /* Unlink ino from its directory; it is freed now or when its last open file closes

@@ -22,7 +22,7 @@
 #define FS_STAT_SIZE_MAX 144
 
 /* The layout fstat/newfstatat write; the architecture's table file sets it. */
-extern int fs_stat_layout;
+extern int fs_stat_layout; /* defined by the linked syscall table */
 
 /* Encode ino's metadata as arch_layout's struct stat into kbuf (FS_STAT_SIZE_MAX
  * bytes): returns the struct's size, or -EINVAL for an unknown layout. */

@@ -50,6 +50,8 @@ int ramfs_new(struct inode *dir, const char *name, size_t len, unsigned mode,
 
 	if (len > NAME_MAX)
 		return -ENAMETOOLONG;
+	if (dir->nlink == 0)
+		return -ENOENT; /* a removed directory takes no new entries */
 	ino = kmalloc(sizeof(*ino));
 	if (!ino)
 		return -ENOMEM;

@@ -16,7 +16,7 @@
 #define DT_LNK 10
 #define DIRENT_HDR 19 /* d_ino, d_off, d_reclen, d_type before d_name */
 
-int fs_stat_layout = FS_STAT_X86_64;
+
 
 /* Architecture-neutral file metadata (times are all zero: ramfs keeps none). */
 struct kstat {

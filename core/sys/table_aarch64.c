@@ -21,6 +21,9 @@ static long a64_openat(const struct syscall_args *a)
 	return sys_openat(&b);
 }
 
+/* This ABI's struct stat. */
+int fs_stat_layout = FS_STAT_AARCH64;
+
 #define SYS(nr, fn) [nr] = { fn, #fn }
 
 const struct syscall_entry syscall_table[] = {

@@ -109,6 +109,9 @@ static long x86_arch_prctl(const struct syscall_args *a)
 	}
 }
 
+/* This ABI's struct stat. */
+int fs_stat_layout = FS_STAT_X86_64;
+
 #define SYS(nr, fn) [nr] = { fn, #fn }
 
 const struct syscall_entry syscall_table[] = {
