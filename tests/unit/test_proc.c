@@ -355,6 +355,25 @@ static void test_exit_group_ends_all_threads(void **state)
 	assert_int_equal(peek32(init, S), 6 << 8);
 }
 
+/* exit, exit_group and wait4 allocate nothing, so they cannot fail for memory: a
+ * failure armed at the very next allocation is never reached. */
+static void test_exit_and_wait_allocate_nothing(void **state)
+{
+	unsigned long flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD;
+	struct task *child = sim_fork(init);
+	int pid = child->proc->pid;
+
+	(void)state;
+	assert_true(sim_clone(child, flags, 0, 0, 0, 0) > 0);
+	assert_int_equal(sim_user_write(init, S, &pid, sizeof(pid)), FAULT_HANDLED);
+	failpoint_arm(1);
+	assert_int_equal(SYS1(child, NR_exit_group, 2), -EKNORESULT);
+	assert_int_equal(SYS4(init, NR_wait4, pid, S, 0, 0), pid);
+	assert_false(failpoint_fired());
+	assert_int_equal(failpoint_calls(), 0);
+	failpoint_arm(0);
+}
+
 static void test_handler_runs_and_sigreturn_restores(void **state)
 {
 	uint64_t act[4] = { 0x400000, 0x04000000 /* SA_RESTORER */, 0x401000, SIGBIT(SIGUSR2) };
@@ -456,6 +475,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fork_fault_injection, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_handler_runs_and_sigreturn_restores, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sigchld_handler_notified, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_exit_and_wait_allocate_nothing, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("proc", tests, NULL, NULL);
