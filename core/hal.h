@@ -118,6 +118,10 @@ vaddr_t hal_uregs_tls(const struct uregs *r);
 long hal_uregs_syscall_nr(const struct uregs *r);
 /* Syscall argument i (0..5) in the architecture's Linux calling convention. */
 unsigned long hal_uregs_syscall_arg(const struct uregs *r, unsigned i);
+/* Make r re-execute the syscall it trapped with when it returns to user mode (for a
+ * call interrupted by a signal whose handler has SA_RESTART). Only valid while the
+ * call has not stored a result. */
+void hal_uregs_rewind_syscall(struct uregs *r);
 /* Reset r to a fresh user-mode state (interrupts on, all other registers zero). */
 void hal_uregs_reset(struct uregs *r);
 

@@ -84,6 +84,7 @@ struct task {
 	bool restart;             /* on wake, re-run the syscall in regs */
 	bool resumed;             /* the syscall being run is a re-run after a wake */
 	bool futex_woken;         /* woken by FUTEX_WAKE (not by a timeout or signal) */
+	bool interrupted;         /* a signal broke its wait: -EINTR, or restart (SA_RESTART) */
 	struct aspace *futex_as;  /* futex key while blocked in FUTEX_WAIT */
 	vaddr_t futex_addr;
 	uint64_t deadline_ns;     /* wake by this time (0: none), e.g. nanosleep */

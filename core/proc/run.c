@@ -21,6 +21,7 @@ static bool prepare_for_user(struct task *t)
 
 struct task *proc_schedule(struct task *prev, bool preempt)
 {
+	bool passed_prev = false;
 	struct task *t;
 
 	if (prev && prev->state == TASK_RUNNABLE && !preempt && prepare_for_user(prev))
@@ -29,6 +30,10 @@ struct task *proc_schedule(struct task *prev, bool preempt)
 		t = sched_pick_next();
 		if (!t)
 			break;
+		if (t == prev && preempt && !passed_prev) {
+			passed_prev = true; /* everyone else gets a turn first */
+			continue;
+		}
 		if (prepare_for_user(t)) {
 			proc_reap_tasks();
 			return t;

@@ -15,6 +15,7 @@
 #define SA_NODEFER 0x40000000UL
 #define SA_RESETHAND 0x80000000UL
 #define SA_SIGINFO 0x00000004UL
+#define SA_RESTART 0x10000000UL
 #define SIGSET_SIZE 8
 #define UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
 
@@ -51,14 +52,31 @@ static void proc_terminate(struct proc *p, int sig)
 	proc_exit(p, sig & 0x7f);
 }
 
-/* Interrupt t's restartable wait so the signal can be acted on: its call gets -EINTR. */
+/* Interrupt t's restartable wait so the signal can be acted on. Its call returns
+ * -EINTR, unless the handler that runs has SA_RESTART (see enter_handler); the
+ * registers keep the call's arguments until delivery decides. */
 static void interrupt_task(struct task *t)
 {
 	if (t->state != TASK_BLOCKED || !t->restart)
 		return;
-	hal_uregs_set_return(t->regs, -EINTR);
 	t->restart = false;
+	t->interrupted = true;
 	sched_wake_task(t);
+}
+
+/* Settle an interrupted call before t returns to user mode (act: the handler about
+ * to run, NULL when none runs): re-execute it when no handler runs or the handler has
+ * SA_RESTART, else make it fail with -EINTR, as Linux's -ERESTARTSYS does. A re-run
+ * starts afresh, so a restarted nanosleep sleeps its full time again. */
+static void settle_interrupted(struct task *t, const struct ksigaction *act)
+{
+	if (!t->interrupted)
+		return;
+	t->interrupted = false;
+	if (!act || (act->flags & SA_RESTART))
+		hal_uregs_rewind_syscall(t->regs);
+	else
+		hal_uregs_set_return(t->regs, -EINTR);
 }
 
 /* Mark sig pending on p and wake a thread that can take it. */
@@ -297,6 +315,7 @@ static int dequeue_signal(struct task *t)
 /* Run the user handler for sig: push a frame and update the mask and action. */
 static void enter_handler(struct task *t, int sig, struct ksigaction *act)
 {
+	settle_interrupted(t, act);
 	if (hal_signal_push_frame(t->regs, sig, act, t->sigmask)) {
 		proc_terminate(t->proc, SIGSEGV);
 		return;
@@ -329,6 +348,7 @@ void signal_deliver(struct task *t)
 		proc_terminate(t->proc, sig);
 		return;
 	}
+	settle_interrupted(t, NULL);
 }
 
 void signal_force_fault(struct task *t, int sig)

@@ -73,3 +73,10 @@ uint64_t hal_elf_hwcap(void)
 {
 	return (1u << 0) | (1u << 1);
 }
+
+/* Make r re-execute its syscall on return: back over the 4-byte `svc #0`. x0 still
+ * holds the first argument: a blocked call never stored its result there. */
+void hal_uregs_rewind_syscall(struct uregs *r)
+{
+	r->pc -= 4;
+}

@@ -88,3 +88,11 @@ uint64_t hal_elf_hwcap(void)
 	return (1u << 0) | (1u << 4) | (1u << 8) | (1u << 15) | (1u << 23) | (1u << 24) |
 	       (1u << 25) | (1u << 26);
 }
+
+/* Make r re-execute its syscall on return: back over the 2-byte `syscall`
+ * instruction, with rax holding the number again (the result never reached it). */
+void hal_uregs_rewind_syscall(struct uregs *r)
+{
+	r->rip -= 2;
+	r->rax = r->syscall_nr;
+}

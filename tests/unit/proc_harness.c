@@ -91,6 +91,19 @@ long sim_resume(struct task *t)
 	return rc;
 }
 
+long sim_trap_again(struct task *t)
+{
+	long rc;
+
+	task_set_current(t);
+#ifdef HOSTED_FORMAT_x86_64
+	t->regs->syscall_nr = t->regs->rax; /* what the syscall entry does */
+#endif
+	rc = syscall_dispatch(t);
+	return_to_user(t);
+	return rc;
+}
+
 struct task *sim_init(void)
 {
 	struct proc *p;

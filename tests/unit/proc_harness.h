@@ -79,6 +79,9 @@ long sim_syscall(struct task *t, long nr, unsigned long a0, unsigned long a1,
 		 unsigned long a2, unsigned long a3, unsigned long a4, unsigned long a5);
 /* Re-run the syscall left in t's registers (a blocked task that was woken). */
 long sim_resume(struct task *t);
+/* t executes the syscall instruction its registers point at again (a restarted
+ * call): trap entry as the kernels do it, dispatch, return to user. */
+long sim_trap_again(struct task *t);
 /* The value t's registers hold as its syscall return value. */
 long sim_retval(struct task *t);
 /* t's user program counter and stack pointer. */

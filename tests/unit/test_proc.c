@@ -4,6 +4,7 @@
 #include "proc_harness.h"
 
 #include "lib/errno.h"
+#include "proc/run.h"
 
 #define S SIM_SCRATCH
 #define WNOHANG 1
@@ -416,6 +417,50 @@ static void test_sigchld_handler_notified(void **state)
 	assert_true(init->proc->shared_pending & SIGBIT(SIGCHLD));
 }
 
+/* A signal with a handler breaks a blocking wait4: -EINTR without SA_RESTART; with
+ * SA_RESTART the call is set to run again after the handler. */
+static void check_interrupted_wait(unsigned long sa_flags, bool restarts)
+{
+	uint64_t act[4] = { 0x400000, 0x04000000 | sa_flags, 0x401000, 0 };
+	struct task *child = sim_fork(init);
+	vaddr_t pc;
+
+	assert_int_equal(aspace_write(init->proc->as, S, act, sizeof(act)), 0);
+	assert_int_equal(SYS4(init, NR_rt_sigaction, SIGUSR1, S, 0, 8), 0);
+	hal_uregs_set_sp(init->regs, S + SIM_SCRATCH_SIZE - 64);
+	hal_uregs_set_pc(init->regs, 0x402000);
+	assert_int_equal(SYS4(init, NR_wait4, -1, S + 256, 0, 0), -EKBLOCK);
+	pc = sim_pc(init);
+	assert_int_equal(SYS2(child, NR_kill, 1, SIGUSR1), 0);
+	assert_int_equal(init->state, TASK_RUNNABLE);
+	assert_true(proc_schedule(child, true) == init); /* init's way back to user */
+	assert_true(sim_pc(init) == 0x400000);
+#ifdef HOSTED_FORMAT_x86_64
+	hal_uregs_set_sp(init->regs, sim_sp(init) + 8);
+#endif
+	assert_int_equal(SYS0(init, NR_rt_sigreturn), -EKNORESULT);
+	if (restarts) {
+		assert_true(sim_pc(init) == pc - (hal_elf_machine() == 62 ? 2 : 4));
+		assert_int_equal(sim_trap_again(init), -EKBLOCK); /* the same wait4 again */
+		assert_int_equal(hal_uregs_syscall_nr(init->regs), NR_wait4);
+	} else {
+		assert_true(sim_pc(init) == pc);
+		assert_int_equal(sim_retval(init), -EINTR);
+	}
+}
+
+static void test_signal_interrupts_wait_eintr(void **state)
+{
+	(void)state;
+	check_interrupted_wait(0, false);
+}
+
+static void test_signal_restarts_wait_sa_restart(void **state)
+{
+	(void)state;
+	check_interrupted_wait(0x10000000 /* SA_RESTART */, true);
+}
+
 /* Fork with the k-th allocation failing, for every k: an errno, nothing leaked,
  * the parent intact. */
 static void test_fork_fault_injection(void **state)
@@ -476,6 +521,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_handler_runs_and_sigreturn_restores, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sigchld_handler_notified, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_exit_and_wait_allocate_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_signal_interrupts_wait_eintr, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_signal_restarts_wait_sa_restart, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("proc", tests, NULL, NULL);
