@@ -3,6 +3,7 @@
 
 #include "proc_internal.h"
 #include "sched.h"
+#include "sys_proc.h"
 
 #include "../hal.h"
 #include "../lib/errno.h"
@@ -16,7 +17,6 @@
 #define FUTEX_WAKE_BITSET 10
 #define FUTEX_PRIVATE_FLAG 128
 #define FUTEX_CLOCK_REALTIME 256
-#define NSEC_PER_SEC 1000000000ULL
 
 /* The one wait channel of all futex waiters; each waiter's key is in its task. */
 static const char futex_chan;
@@ -52,22 +52,6 @@ int futex_wake_addr(struct aspace *as, vaddr_t uaddr, int n)
 	return c.woken;
 }
 
-/* Relative timeout in ns from a user struct timespec (0 = none): 0 or -errno. */
-static int read_timeout(vaddr_t uts, uint64_t *ns)
-{
-	int64_t ts[2];
-
-	*ns = 0;
-	if (!uts)
-		return 0;
-	if (copy_from_user(ts, uts, sizeof(ts)))
-		return -EFAULT;
-	if (ts[0] < 0 || ts[1] < 0 || ts[1] >= (int64_t)NSEC_PER_SEC)
-		return -EINVAL;
-	*ns = (uint64_t)ts[0] * NSEC_PER_SEC + (uint64_t)ts[1] + 1;
-	return 0;
-}
-
 /* FUTEX_WAIT: sleep while *uaddr == val; 0 when woken, -EAGAIN, -ETIMEDOUT. */
 static long futex_wait(vaddr_t uaddr, uint32_t val, vaddr_t utimeout)
 {
@@ -91,10 +75,11 @@ static long futex_wait(vaddr_t uaddr, uint32_t val, vaddr_t utimeout)
 	if (cur != val)
 		return -EAGAIN;
 	if (!t->resumed) {
-		rc = read_timeout(utimeout, &rel);
+		rel = 0;
+		rc = utimeout ? timespec_from_user(utimeout, &rel) : 0;
 		if (rc)
 			return rc;
-		t->deadline_ns = rel ? hal_clock_ns() + rel : 0;
+		t->deadline_ns = utimeout ? hal_clock_ns() + rel + 1 : 0;
 	}
 	t->futex_as = t->proc->as;
 	t->futex_addr = uaddr;

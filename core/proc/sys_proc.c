@@ -170,8 +170,7 @@ static long sleep_until(uint64_t deadline)
 	return sched_block(&t->deadline_ns);
 }
 
-/* Read a struct timespec from user memory as ns: 0, -EFAULT or -EINVAL. */
-static int read_timespec(vaddr_t uts, uint64_t *ns)
+int timespec_from_user(vaddr_t uts, uint64_t *ns)
 {
 	int64_t ts[2];
 
@@ -194,7 +193,7 @@ static long do_nanosleep(int clock, int flags, vaddr_t ureq)
 		return sleep_until(t->deadline_ns);
 	if (clock_now(clock) < 0 || clock == CLOCK_MONOTONIC_RAW)
 		return -EINVAL;
-	rc = read_timespec(ureq, &req);
+	rc = timespec_from_user(ureq, &req);
 	if (rc)
 		return rc;
 	return sleep_until((flags & TIMER_ABSTIME) ? req : hal_clock_ns() + req);

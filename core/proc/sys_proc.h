@@ -31,6 +31,9 @@ long sys_exit_group(const struct syscall_args *a);
 long sys_wait4(const struct syscall_args *a);
 long sys_execve(const struct syscall_args *a);
 
+/* Read a user struct timespec as nanoseconds: 0, -EFAULT or -EINVAL (negative or
+ * tv_nsec out of range). */
+int timespec_from_user(vaddr_t uts, uint64_t *ns);
 /* exit_group for the current task with a Linux wait status (kernel use). */
 long proc_exit_group(int status);
 /* wait4 for the current task. */
