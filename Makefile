@@ -31,6 +31,7 @@ TEST_RINGS := unit
 KERNEL_TARGETS :=
 
 include mk/hosted.mk
+include mk/bench.mk
 include $(wildcard platform/*/kernel.mk)
 include userspace/userspace.mk
 include mk/test.mk

@@ -1,11 +1,12 @@
 #!/bin/sh
 # Install the Debian packages a make target needs; idempotent and quick when all
-# are present. Usage: scripts/deps.sh GROUP...   (groups: unit fuzz qemu musl all)
+# are present. Usage: scripts/deps.sh GROUP...   (groups: unit fuzz qemu musl bench all)
 set -eu
 
 pkgs_unit="gcc make libcmocka-dev valgrind bear pkg-config"
 pkgs_fuzz="clang libclang-rt-14-dev libelf-dev elfutils afl++"
 pkgs_qemu="qemu-system-x86 qemu-system-arm qemu-user gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu cpio gdb-multiarch"
+pkgs_bench="gnuplot-nox"
 pkgs_musl="musl-tools gcc-aarch64-linux-gnu qemu-user qemu-user-binfmt"
 
 want=""
@@ -15,7 +16,8 @@ for group in "$@"; do
 	fuzz) want="$want $pkgs_fuzz" ;;
 	qemu) want="$want $pkgs_qemu" ;;
 	musl) want="$want $pkgs_musl" ;;
-	all) want="$want $pkgs_unit $pkgs_fuzz $pkgs_qemu $pkgs_musl" ;;
+	bench) want="$want $pkgs_bench" ;;
+	all) want="$want $pkgs_unit $pkgs_fuzz $pkgs_qemu $pkgs_musl" ;; # not bench: make test needs no plots
 	*) echo "deps.sh: unknown group '$group'" >&2; exit 2 ;;
 	esac
 done

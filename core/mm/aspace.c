@@ -77,34 +77,66 @@ size_t aspace_vma_count(struct aspace *as)
 	return n;
 }
 
+/* What fork does with one VMA's pages: decided once per VMA, here and nowhere else. */
+enum fork_action {
+	FORK_SHARE,    /* same frame, same entry: shared or read-only private pages */
+	FORK_MARK_COW, /* same frame, both entries write-protected and marked COW */
+	FORK_COPY,     /* a fresh frame with the same bytes (FORK_EAGER) */
+};
+
+/* The action for the pages of v under mode. */
+static enum fork_action fork_action_for(const struct vma *v, enum fork_mode mode)
+{
+	if ((v->flags & VMA_SHARED) || !(v->prot & VM_WRITE))
+		return FORK_SHARE;
+	return mode == FORK_EAGER ? FORK_COPY : FORK_MARK_COW;
+}
+
 /* State carried through one VMA's page copy during fork. */
 struct fork_ctx {
 	struct aspace *child;
-	struct vma *vma;
 	enum fork_mode mode;
-	pte_t *child_table; /* child's level-0 table covering table_base, or NULL */
-	vaddr_t table_base;
-	bool parent_changed; /* a parent entry was write-protected */
+	enum fork_action action; /* for the VMA being copied */
+	bool parent_changed;     /* a parent entry was write-protected */
 };
 
-/* The child's level-0 entry for va, allocating tables; NULL when out of memory. */
-static pte_t *fork_child_pte(struct fork_ctx *c, vaddr_t va)
+/* Give child[0..n) the valid entries of parent[0..n), each frame gaining a reference. */
+static void fork_share_run(const pte_t *parent, pte_t *child, size_t n)
 {
-	vaddr_t base = ALIGN_DOWN(va, pt_level_span(1));
-	pte_t *ptep;
-
-	if (!c->child_table || c->table_base != base) {
-		ptep = pt_lookup_alloc(c->child->root, va);
-		if (!ptep)
-			return NULL;
-		c->child_table = ptep - ((va - base) >> PAGE_SHIFT);
-		c->table_base = base;
+	for (size_t i = 0; i < n; i++) {
+		if (!hal_pte_is_valid(parent[i]))
+			continue;
+		frame_get(hal_pte_addr(parent[i]));
+		child[i] = parent[i];
 	}
-	return &c->child_table[(va - base) >> PAGE_SHIFT];
 }
 
-/* Child entry for an eagerly copied private page: a fresh frame with the same bytes. */
-static int fork_copy_page(struct fork_ctx *c, pte_t parent, pte_t *child)
+/* As fork_share_run, after write-protecting and marking COW each writable parent
+ * entry; returns true when a parent entry changed (its TLB entry is then stale). */
+static bool fork_cow_run(pte_t *parent, pte_t *child, size_t n)
+{
+	bool changed = false;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned attrs;
+
+		if (!hal_pte_is_valid(parent[i]))
+			continue;
+		attrs = hal_pte_attrs(parent[i]);
+		if (attrs & PTE_WRITE) {
+			attrs = (attrs & ~(PTE_WRITE | PTE_DIRTY)) | PTE_COW;
+			parent[i] = hal_pte_make_page(hal_pte_addr(parent[i]), attrs);
+			changed = true;
+		}
+		frame_get(hal_pte_addr(parent[i]));
+		child[i] = parent[i];
+	}
+	return changed;
+}
+
+/* Child entry for an eagerly copied private page: a fresh frame with the same bytes,
+ * writable unless PROT_NONE. 0 or -ENOMEM. */
+static int fork_copy_page(pte_t parent, pte_t *child)
 {
 	paddr_t copy = frame_alloc();
 	unsigned attrs = hal_pte_attrs(parent);
@@ -116,34 +148,43 @@ static int fork_copy_page(struct fork_ctx *c, pte_t parent, pte_t *child)
 	if (!(attrs & PTE_PROTNONE))
 		attrs |= PTE_WRITE;
 	*child = hal_pte_make_page(copy, attrs);
-	UNUSED(c);
 	return 0;
 }
 
-/* pt_for_each_page visitor: give the child its entry for one parent page. */
-static int fork_one_page(pte_t *ptep, vaddr_t va, void *ctx)
+/* Copy every valid page of parent[0..n) into child[0..n). 0 or -ENOMEM (the
+ * entries filled so far stay; the caller destroys the child). */
+static int fork_copy_run(const pte_t *parent, pte_t *child, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (hal_pte_is_valid(parent[i]) && fork_copy_page(parent[i], &child[i]))
+			return -ENOMEM;
+	return 0;
+}
+
+/* pt_for_each_leaf visitor: fill the child's entries for one run of a parent leaf
+ * table, found once per run (tables allocated as needed). 0 or -ENOMEM. */
+static int fork_run(pte_t *parent, size_t n, vaddr_t va, void *ctx)
 {
 	struct fork_ctx *c = ctx;
-	bool cow = !(c->vma->flags & VMA_SHARED) && (c->vma->prot & VM_WRITE);
-	pte_t *child = fork_child_pte(c, va);
-	unsigned attrs;
+	pte_t *child = pt_lookup_alloc(c->child->root, va);
 
 	if (!child)
 		return -ENOMEM;
-	if (cow && c->mode == FORK_EAGER)
-		return fork_copy_page(c, *ptep, child);
-	attrs = hal_pte_attrs(*ptep);
-	if (cow && (attrs & PTE_WRITE)) {
-		attrs = (attrs & ~(PTE_WRITE | PTE_DIRTY)) | PTE_COW;
-		*ptep = hal_pte_make_page(hal_pte_addr(*ptep), attrs);
-		c->parent_changed = true;
+	switch (c->action) {
+	case FORK_SHARE:
+		fork_share_run(parent, child, n);
+		return 0;
+	case FORK_MARK_COW:
+		c->parent_changed |= fork_cow_run(parent, child, n);
+		return 0;
+	case FORK_COPY:
+		return fork_copy_run(parent, child, n);
 	}
-	frame_get(hal_pte_addr(*ptep));
-	*child = *ptep;
 	return 0;
 }
 
-/* Duplicate one parent VMA and its page entries into the child. */
+/* Duplicate one parent VMA and its page entries into the child; the parent's TLB
+ * entries for the VMA are flushed once, after the walk, if any entry changed. */
 static int fork_vma(struct aspace *parent, struct vma *pv, struct fork_ctx *c)
 {
 	struct vma *cv = vma_create(pv->start, pv->end, pv->prot, pv->flags, pv->obj,
@@ -153,9 +194,9 @@ static int fork_vma(struct aspace *parent, struct vma *pv, struct fork_ctx *c)
 	if (!cv)
 		return -ENOMEM;
 	vma_insert(&c->child->vmas, cv);
-	c->vma = pv;
+	c->action = fork_action_for(pv, c->mode);
 	c->parent_changed = false;
-	rc = pt_for_each_page(parent->root, pv->start, pv->end, fork_one_page, c);
+	rc = pt_for_each_leaf(parent->root, pv->start, pv->end, fork_run, c);
 	if (c->parent_changed)
 		hal_tlb_flush_range(parent->root, pv->start, pv->end);
 	return rc;

@@ -18,6 +18,15 @@ pte_t *pt_lookup(paddr_t root, vaddr_t va);
 /* Pointer to the level-0 entry for va, allocating missing tables; NULL on -ENOMEM. */
 pte_t *pt_lookup_alloc(paddr_t root, vaddr_t va);
 
+/* Called for each level-0 table that maps part of a walked range, with the run of
+ * its n entries first[0..n) that map va, va + 4 KiB, ... (valid or not); a nonzero
+ * return stops the walk. A run never crosses a table, so a caller may edit the
+ * run and the same-indexed entries of another space's table in one loop. */
+typedef int (*pt_leaf_fn)(pte_t *first, size_t n, vaddr_t va, void *ctx);
+/* Visit the part in [start, end) of every existing level-0 table, in address order,
+ * skipping missing subtrees; returns the first nonzero visitor result, or 0. */
+int pt_for_each_leaf(paddr_t root, vaddr_t start, vaddr_t end, pt_leaf_fn fn, void *ctx);
+
 /* Called for each valid page entry in a range; a nonzero return stops the walk. */
 typedef int (*pt_visit_fn)(pte_t *ptep, vaddr_t va, void *ctx);
 /* Visit every valid level-0 entry with va in [start, end), in address order; returns
