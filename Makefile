@@ -21,9 +21,11 @@ help:
 	@echo "targets: run test unit valgrind asan compdb kernel-x86_64 kernel-aarch64"
 	@echo "         qemu-x86_64 qemu-aarch64 (MODE=test, GDB=1) clean"
 
-# make run [ARCH=x86_64|aarch64]: install what is missing, build, boot in QEMU.
+# make run [ARCH=x86_64|aarch64] [CMD='line'] [ROOTFS_EXTRA=dir] [QEMU_EXTRA='flags']:
+# install what is missing, build kernel and initramfs, boot in QEMU into the shell, or
+# run one command line and exit with its status.
 run:
-	$(Q)$(DEPS) qemu
+	$(Q)$(DEPS) qemu musl
 	$(Q)$(MAKE) --no-print-directory qemu-$(ARCH)
 
 # Test rings run by make test, in order, and kernels; fragments append theirs.
@@ -34,6 +36,7 @@ include mk/hosted.mk
 include mk/bench.mk
 include $(wildcard platform/*/kernel.mk)
 include userspace/userspace.mk
+include mk/initramfs.mk
 include mk/test.mk
 
 # A fresh build in a scratch directory, watched by bear, so every target's flags

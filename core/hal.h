@@ -125,6 +125,14 @@ void hal_uregs_rewind_syscall(struct uregs *r);
 /* Reset r to a fresh user-mode state (interrupts on, all other registers zero). */
 void hal_uregs_reset(struct uregs *r);
 
+/* ---- Per-task platform data ------------------------------------------------------ */
+
+struct task;
+
+/* Release whatever the platform keeps for t in t->platform (kernel stack, FPU area);
+ * core calls it exactly once, when it frees t. t->platform starts out NULL. */
+void hal_task_free(struct task *t);
+
 /* ---- What a new program is told about the machine ------------------------------ */
 
 /* ELF e_machine of programs this machine runs (EM_X86_64 62, EM_AARCH64 183). */

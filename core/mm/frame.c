@@ -95,16 +95,23 @@ static uint64_t frame_index(paddr_t pa, const char *who)
 	return pfn - base_pfn;
 }
 
-paddr_t frame_alloc(void)
+paddr_t frame_alloc_for_heap(void)
 {
 	uint64_t idx;
 
-	if (failpoint_hit() || free_top == 0)
+	if (free_top == 0)
 		return 0;
 	idx = free_pfns[--free_top];
 	KASSERT(refcount[idx] == 0);
 	refcount[idx] = 1;
 	return (base_pfn + idx) << PAGE_SHIFT;
+}
+
+paddr_t frame_alloc(void)
+{
+	if (failpoint_hit())
+		return 0;
+	return frame_alloc_for_heap();
 }
 
 paddr_t frame_alloc_zeroed(void)

@@ -18,6 +18,9 @@ int frames_init(void);
 void frames_fini(void);
 /* Allocate one frame with reference count 1 (contents undefined); 0 on failure. */
 paddr_t frame_alloc(void);
+/* As frame_alloc(), but without asking failpoint_hit(): only for the kernel heaps,
+ * whose kmalloc() already asked once for the object the frame backs. */
+paddr_t frame_alloc_for_heap(void);
 /* As frame_alloc(), with the frame filled with zeroes. */
 paddr_t frame_alloc_zeroed(void);
 /* Add a reference to an allocated frame. */

@@ -145,6 +145,7 @@ void task_free(struct task *t)
 		if (t->tid != t->proc->pid)
 			pid_free(t->tid);
 	}
+	hal_task_free(t);
 	kfree(t->regs);
 	kfree(t);
 }

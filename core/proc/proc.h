@@ -67,6 +67,8 @@ struct proc {
 	int sid;                  /* session */
 	int exit_signal;          /* sent to the parent at exit (SIGCHLD, or 0) */
 	int wait_status;          /* Linux wait status once a zombie */
+	uint64_t itimer_deadline_ns; /* ITIMER_REAL: next SIGALRM (0: disarmed) */
+	uint64_t itimer_interval_ns; /* ITIMER_REAL period (0: one shot) */
 	bool group_exit;          /* exit_group or a fatal signal is tearing it down */
 	struct task *vfork_parent;/* blocked until this process execs or exits */
 	char comm[16];

@@ -1,5 +1,6 @@
 /* Round-robin run queue and wait channels (single CPU). */
 #include "sched.h"
+#include "itimer.h"
 
 #include "../lib/errno.h"
 #include "../lib/kprintf.h"
@@ -78,6 +79,7 @@ void sched_tick(uint64_t now_ns)
 	list_for_each_safe(t, tmp, &blocked, run_link)
 		if (t->deadline_ns && t->deadline_ns <= now_ns)
 			sched_wake_task(t);
+	itimer_expire(now_ns);
 }
 
 void sched_for_each_blocked(const void *chan, bool (*fn)(struct task *t, void *ctx),

@@ -6,6 +6,7 @@
 #include "sys_mm.h"
 #include "../proc/clone.h"
 #include "../proc/futex.h"
+#include "../proc/itimer.h"
 #include "../proc/signal.h"
 #include "../proc/sys_proc.h"
 #include "syscall.h"

@@ -54,6 +54,8 @@ const struct syscall_entry syscall_table[] = {
 	SYS(98, sys_futex),
 	SYS(99, sys_set_robust_list),
 	SYS(101, sys_nanosleep),
+	SYS(102, sys_getitimer),
+	SYS(103, sys_setitimer),
 	SYS(113, sys_clock_gettime),
 	SYS(115, sys_clock_nanosleep),
 	SYS(124, sys_sched_yield),

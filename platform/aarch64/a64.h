@@ -8,7 +8,10 @@
 
 #define DMAP_BASE 0xffff000000000000 /* VA of physical address 0 */
 #define KERNEL_PHYS 0x40080000       /* QEMU virt: RAM base + the header's text_offset */
-#define BOOT_STACK_SIZE 16384
+#define BOOT_STACK_SIZE 65536      /* also the one kernel stack every EL0 entry uses */
+#define TRAP_FRAME_SIZE 288           /* sizeof(struct trap_frame), for the vectors */
+#define VMAP_BASE 0xffff008000000000 /* heap region for objects above a page (TTBR1) */
+#define VMAP_SIZE (256ull << 20)
 
 #ifndef __ASSEMBLER__
 
@@ -18,6 +21,7 @@
 
 extern char __kernel_start[], __kernel_end[], __bss_start[], __bss_end[];
 extern char __text_start[], __text_end[];
+extern uint64_t boot_l0_high[512]; /* TTBR1 root */
 extern uint64_t boot_l1_high[512]; /* TTBR1 level-1 table: the 1 GiB direct-map blocks */
 extern uint64_t boot_l0_empty[512]; /* empty TTBR0 root while no user space is active */
 extern char vectors_el1[];
@@ -71,6 +75,7 @@ struct boot_info {
 	paddr_t gic_dist_pa, gic_cpu_pa; /* GIC distributor and CPU interface / redistributor */
 	unsigned gic_version;            /* 2 or 3, 0 when not found */
 	unsigned timer_intid;            /* INTID of the EL1 virtual timer (PPI) */
+	unsigned uart_intid;             /* INTID of the PL011 (SPI), 0 when unknown */
 	bool test_mode;                  /* cleave.test=1 */
 };
 
@@ -85,6 +90,10 @@ const char *cmdline_get(const char *key, char *buf, size_t size);
 void uart_init(paddr_t pa);
 /* Next received byte, or -1 when none is waiting. */
 int uart_getc(void);
+/* Enable the receive interrupt (intid from the device tree) and route it to us. */
+void uart_enable_rx_irq(void);
+/* The UART's interrupt: hand every received byte to the console. */
+void uart_irq(void);
 
 /* ---- MMU (mmu.c) ---- */
 
@@ -93,6 +102,15 @@ int uart_getc(void);
 void mmu_init(const struct hal_phys_range *ram, size_t n);
 /* True when PAN was enabled at boot. */
 bool mmu_pan_enabled(void);
+/* Map the frame at pa read/write (kernel only, never executable) at va in the vmap
+ * region, where nothing is mapped. */
+void kmap_map(vaddr_t va, paddr_t pa);
+/* Remove the vmap mapping at va (and its TLB entries); returns the frame it mapped. */
+paddr_t kmap_unmap(vaddr_t va);
+/* Make n bytes at kernel address va, just written as data, safe to execute at any
+ * address mapping the same memory: clean the D-cache to the point of unification and
+ * invalidate the I-cache. */
+void cache_sync_exec(const void *va, size_t n);
 
 /* ---- Exceptions (trap.c, vectors.S) ---- */
 
@@ -105,6 +123,26 @@ struct trap_frame {
 
 /* Called from vectors.S for every exception; kind is the vector slot 0..15. */
 void trap_dispatch(struct trap_frame *tf, unsigned kind);
+/* Acknowledge and handle pending interrupts (timer, UART receive); true when the
+ * timer ticked. */
+bool irq_handle(void);
+/* vectors.S: restore the EL0 state in tf (at the top of the kernel stack) and ERET. */
+_Noreturn void a64_user_enter(struct trap_frame *tf);
+
+/* ---- Tasks (task.c) and user copies (usercopy.c, uaccess.S) ---- */
+
+/* An exception from EL0 (slots 8..11): handle it for the current task, then load the
+ * task proc_schedule() picks into tf for the return to EL0. */
+void a64_el0_trap(struct trap_frame *tf, unsigned kind);
+/* Fill the unused part of the kernel stack with a pattern (boot, before userspace). */
+void kstack_paint(void);
+/* Deepest kernel stack use in bytes since kstack_paint(). */
+size_t kstack_high_water(void);
+/* Enter user mode with the first runnable task (init); IRQs get masked. */
+_Noreturn void a64_run_userspace(void);
+/* An EL1 abort: when tf->elr is a user-copy access, resolve the fault or redirect the
+ * copy to its fixup, and return true; false for any other kernel abort. */
+bool uaccess_fault(struct trap_frame *tf);
 /* Print a readable dump of tf (registers, ESR decoded, FAR). */
 void trap_dump(const struct trap_frame *tf, unsigned kind);
 /* Let the next BRK instruction at EL1 be counted and skipped instead of panicking. */

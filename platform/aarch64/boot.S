@@ -49,6 +49,7 @@ boot_high:
 	adrp	x1, boot_stack
 	add	x1, x1, #:lo12:boot_stack
 	add	sp, x1, #BOOT_STACK_SIZE
+	sub	sp, sp, #TRAP_FRAME_SIZE	/* the top frame is where EL0 entries save */
 	adrp	x1, vectors_el1
 	add	x1, x1, #:lo12:vectors_el1
 	msr	vbar_el1, x1
@@ -184,4 +185,5 @@ boot_l0_empty:	.space	4096
 
 	.section .bss.stack, "aw", %nobits
 	.balign	16
+	.globl	boot_stack
 boot_stack:	.space	BOOT_STACK_SIZE

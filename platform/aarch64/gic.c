@@ -11,7 +11,10 @@
 
 #define GICD_CTLR 0x000
 #define GICD_ISENABLER 0x100
+#define GICD_IGROUPR 0x080
 #define GICD_IPRIORITYR 0x400
+#define GICD_ITARGETSR 0x800
+#define GICD_IROUTER 0x6000
 #define GICC_CTLR 0x00
 #define GICC_PMR 0x04
 #define GICC_BPR 0x08
@@ -76,6 +79,19 @@ int gic_init(void)
 	return 0;
 }
 
+/* Deliver SPI intid to this CPU: GICv2 target CPU interface 0; GICv3 group 1 (the
+ * group the CPU interface takes as IRQ) and affinity 0.0.0.0 (the boot CPU). */
+static void route_spi(unsigned intid)
+{
+	if (boot_info.gic_version == 2) {
+		gicd[GICD_ITARGETSR + intid] = 1;
+		return;
+	}
+	*reg32(gicd, GICD_IGROUPR + 4 * (intid / 32)) |= 1u << (intid % 32);
+	*reg32(gicd, GICD_IROUTER + 8 * intid) = 0;
+	*reg32(gicd, GICD_IROUTER + 8 * intid + 4) = 0;
+}
+
 void gic_enable_irq(unsigned intid)
 {
 	volatile unsigned char *base = gicd;
@@ -86,6 +102,8 @@ void gic_enable_irq(unsigned intid)
 		enable = GICR_ISENABLER0;
 		prio = GICR_IPRIORITYR;
 		*reg32(base, GICR_IGROUPR0) |= 1u << intid;
+	} else if (intid >= 32) {
+		route_spi(intid);
 	}
 	base[prio + intid] = IRQ_PRIORITY;
 	*reg32(base, enable + 4 * (intid / 32)) = 1u << (intid % 32);

@@ -8,6 +8,8 @@
 #include "a64.h"
 #include "sysreg.h"
 
+#include "../../core/lib/kprintf.h"
+
 #define SEMIHOST_SYS_EXIT 0x18
 #define ADP_STOPPED_APPLICATION_EXIT 0x20026
 #define PSCI_SYSTEM_OFF 0x84000008u
@@ -58,6 +60,9 @@ _Noreturn void hal_halt(enum hal_halt_reason why)
 	unsigned code = why == HAL_HALT_PANIC ? A64_EXIT_PANIC : exit_status;
 
 	irq_disable();
+	if (why == HAL_HALT_POWEROFF && boot_info.test_mode)
+		kprintf("cleave: power off (kernel stack high-water %zu of %u bytes)\n",
+			kstack_high_water(), BOOT_STACK_SIZE);
 	if (!semihost_absent)
 		semihost_exit(code);
 	psci_system_off();

@@ -1,8 +1,12 @@
 # aarch64 kernel (included from the top-level Makefile). Uses BUILD, Q, WARN, CORE_CFLAGS.
 #   make kernel-aarch64              build/aarch64/cleave.bin (arm64 Image) + cleave.elf
-#   make qemu-aarch64                boot interactively (-nographic; Ctrl-A x quits)
-#   make qemu-aarch64 MODE=test      boot with cleave.test=1 under the runner; status = result
+#   make qemu-aarch64                boot into the shell (-nographic; Ctrl-A x quits)
+#   make qemu-aarch64 MODE=test      boot with cleave.test=1 under the runner: in-kernel
+#                                    self tests, then init runs the conformance suite
+#   make qemu-aarch64 CMD='line'     run one command line, print its output, exit with it
 #   make qemu-aarch64 GDB=1          wait for gdb on :1234 and print the command to attach
+# The initramfs $(BUILD)/initramfs-aarch64.cpio (mk/initramfs.mk) goes in with -initrd;
+# ROOTFS_EXTRA=dir adds files to it, QEMU_EXTRA='...' appends QEMU flags.
 
 A64_DIR := $(BUILD)/aarch64
 A64_CROSS ?= aarch64-linux-gnu-
@@ -15,16 +19,19 @@ A64_ASFLAGS := -g -MMD -MP -Iplatform/aarch64
 A64_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,noexecstack \
 	-Wl,--no-warn-rwx-segments -T platform/aarch64/kernel.ld
 
-A64_CORE_SRCS := $(wildcard core/lib/*.c core/mm/*.c)
+A64_CORE_SRCS := $(wildcard core/lib/*.c core/mm/*.c core/elf/*.c core/proc/*.c core/fs/*.c) \
+	$(filter-out core/sys/table_%.c,$(wildcard core/sys/*.c)) core/sys/table_aarch64.c
 A64_PLAT_SRCS := $(wildcard platform/aarch64/*.c platform/aarch64/*.S)
 A64_OBJS := $(patsubst %,$(A64_DIR)/%.o,$(A64_CORE_SRCS) $(A64_PLAT_SRCS))
 
 A64_MEM ?= 512M
-A64_QEMU := qemu-system-aarch64 -M virt -cpu max,pauth=off -m $(A64_MEM) -nographic \
+A64_INITRD := $(BUILD)/initramfs-aarch64.cpio
+A64_QEMU = qemu-system-aarch64 -M virt -cpu max,pauth=off -m $(A64_MEM) -nographic \
 	-no-reboot -semihosting-config enable=on,target=native \
-	-kernel $(A64_DIR)/cleave.bin
-A64_TIMEOUT ?= 60
-A64_APPEND ?=
+	-kernel $(A64_DIR)/cleave.bin -initrd $(A64_INITRD) $(QEMU_EXTRA)
+A64_TIMEOUT ?= 600
+A64_APPEND ?= init=/init
+A64_CMD_QUOTED = '$(subst ','\'',$(value CMD))'
 
 $(A64_DIR)/%.c.o: %.c
 	@mkdir -p $(@D)
@@ -44,11 +51,15 @@ kernel-aarch64: $(A64_DIR)/cleave.bin
 KERNEL_TARGETS += kernel-aarch64
 
 ifeq ($(MODE),test)
-qemu-aarch64: kernel-aarch64
+qemu-aarch64: kernel-aarch64 $(A64_INITRD)
 	$(Q)tests/qemu/run-qemu.sh --timeout $(A64_TIMEOUT) --log $(A64_DIR)/boot-test.log \
-		--pass-status 0 -- $(A64_QEMU) -append "cleave.test=1 $(A64_APPEND)"
+		--pass-status 0 --streams 2 -- $(A64_QEMU) -append "cleave.test=1 $(A64_APPEND)"
+else ifneq ($(CMD),)
+qemu-aarch64: kernel-aarch64 $(A64_INITRD)
+	$(Q)tests/qemu/run-cmd.sh --pass-status 0 -- $(A64_QEMU) \
+		-append "$(A64_APPEND) -- "$(A64_CMD_QUOTED)
 else
-qemu-aarch64: kernel-aarch64
+qemu-aarch64: kernel-aarch64 $(A64_INITRD)
 ifeq ($(GDB),1)
 	@echo "waiting for gdb; attach with:"
 	@echo "  gdb-multiarch -ex 'set architecture aarch64' -ex 'target remote :1234' $(A64_DIR)/cleave.elf"

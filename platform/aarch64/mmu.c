@@ -24,6 +24,16 @@ static unsigned asid_used;   /* slots in use; slot i holds ASID i + 1 */
 static unsigned asid_limit;  /* highest ASID + 1 the CPU supports */
 static bool pan_on;
 
+/* The vmap region's tables: one level-1 table under TTBR1 root entry 1, one level-2
+ * table, and enough level-3 tables for VMAP_SIZE (static, so the heap never needs
+ * frames for its own tables). */
+#define VMAP_L3_TABLES (VMAP_SIZE >> 21)
+#define DESC_PAGE 0x3ull
+#define DESC_ADDR_MASK 0x0000fffffffff000ull
+static uint64_t vmap_l1[512] __attribute__((aligned(4096)));
+static uint64_t vmap_l2[512] __attribute__((aligned(4096)));
+static uint64_t vmap_l3[VMAP_L3_TABLES][512] __attribute__((aligned(4096)));
+
 void *hal_phys_to_virt(paddr_t pa)
 {
 	return (void *)(uintptr_t)(DMAP_BASE + pa);
@@ -75,12 +85,84 @@ static void mmu_enable_pan(void)
 	pan_on = true;
 }
 
+/* Link the vmap tables under TTBR1 root entry 1 (VMAP_BASE). */
+static void mmu_init_vmap(void)
+{
+	_Static_assert(VMAP_BASE == DMAP_BASE + (1ull << 39), "vmap is root entry 1");
+	_Static_assert(VMAP_L3_TABLES <= 512, "vmap fits one level-2 table");
+	for (unsigned i = 0; i < VMAP_L3_TABLES; i++)
+		vmap_l2[i] = hal_virt_to_phys(vmap_l3[i]) | DESC_TABLE;
+	vmap_l1[0] = hal_virt_to_phys(vmap_l2) | DESC_TABLE;
+	boot_l0_high[1] = hal_virt_to_phys(vmap_l1) | DESC_TABLE;
+}
+
+/* The level-3 entry for vmap address va. */
+static uint64_t *vmap_entry(vaddr_t va)
+{
+	uint64_t i = (va - VMAP_BASE) >> 12;
+
+	KASSERT(va >= VMAP_BASE && va - VMAP_BASE < VMAP_SIZE);
+	return &vmap_l3[i / 512][i % 512];
+}
+
+void kmap_map(vaddr_t va, paddr_t pa)
+{
+	uint64_t *e = vmap_entry(va);
+
+	KASSERT(*e == 0);
+	*e = pa | DESC_PAGE | DESC_ATTRIDX(MAIR_IDX_NORMAL) | DESC_SH_INNER | DESC_AF |
+	     DESC_PXN | DESC_UXN;
+	dsb_ishst();
+	isb();
+}
+
+paddr_t kmap_unmap(vaddr_t va)
+{
+	uint64_t *e = vmap_entry(va), old = *e;
+
+	KASSERT(old & 1);
+	*e = 0;
+	dsb_ishst();
+	__asm__ volatile("tlbi vaae1is, %0" : : "r"((va >> 12) & 0xfffffffffffull) : "memory");
+	dsb_ish();
+	isb();
+	return old & DESC_ADDR_MASK;
+}
+
+/* Smallest D-cache and I-cache line sizes in bytes, from CTR_EL0. */
+static void cache_lines(size_t *dline, size_t *iline)
+{
+	uint64_t ctr = sysreg_read(ctr_el0);
+
+	*dline = (size_t)4 << ((ctr >> 16) & 0xf);
+	*iline = (size_t)4 << (ctr & 0xf);
+}
+
+void cache_sync_exec(const void *va, size_t n)
+{
+	uint64_t ctr = sysreg_read(ctr_el0);
+	uintptr_t start = (uintptr_t)va, end = start + n;
+	size_t dline, iline;
+
+	cache_lines(&dline, &iline);
+	if (!(ctr & (1ull << 28))) /* IDC clear: clean to PoU is needed */
+		for (uintptr_t p = ALIGN_DOWN(start, dline); p < end; p += dline)
+			__asm__ volatile("dc cvau, %0" : : "r"(p) : "memory");
+	dsb_ish();
+	if (!(ctr & (1ull << 29))) /* DIC clear: invalidate the I-cache to PoU */
+		for (uintptr_t p = ALIGN_DOWN(start, iline); p < end; p += iline)
+			__asm__ volatile("ic ivau, %0" : : "r"(p) : "memory");
+	dsb_ish();
+	isb();
+}
+
 void mmu_init(const struct hal_phys_range *ram, size_t n)
 {
 	uint64_t mmfr0 = sysreg_read(id_aa64mmfr0_el1);
 
 	asid_limit = ID_MMFR0_ASIDBITS(mmfr0) == 2 ? 65536 : 256;
 	mmu_set_direct_map(ram, n);
+	mmu_init_vmap();
 	sysreg_write(ttbr0_el1, hal_virt_to_phys(boot_l0_empty));
 	isb();
 	tlb_flush_all();
@@ -109,6 +191,10 @@ static unsigned asid_get(paddr_t root)
 	if (asid)
 		return asid;
 	if (asid_used == ASID_SLOTS || asid_used + 1 >= asid_limit) {
+		/* Park TTBR0 on the empty root with the reserved ASID 0 first, so no walk
+		 * can refill the TLB under an ASID that is about to be handed out again. */
+		sysreg_write(ttbr0_el1, hal_virt_to_phys(boot_l0_empty));
+		isb();
 		tlb_flush_all();
 		asid_used = 0;
 	}
@@ -125,9 +211,15 @@ void hal_pt_root_init(paddr_t root_pa)
 
 void hal_mmu_activate(paddr_t root_pa)
 {
-	uint64_t asid = asid_get(root_pa);
+	uint64_t asid;
 
 	KASSERT(IS_ALIGNED(root_pa, 4096));
+	if (!root_pa) { /* kernel only: the empty root, reserved ASID 0 */
+		sysreg_write(ttbr0_el1, hal_virt_to_phys(boot_l0_empty));
+		isb();
+		return;
+	}
+	asid = asid_get(root_pa);
 	dsb_ishst();
 	sysreg_write(ttbr0_el1, root_pa | asid << TTBR_ASID_SHIFT);
 	isb();

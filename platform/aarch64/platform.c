@@ -9,10 +9,14 @@
 #include "../../core/lib/kprintf.h"
 #include "../../core/lib/string.h"
 #include "../../core/mm/frame.h"
+#include "../../core/proc/init.h"
 
 #define MAX_RANGES 16
 #define UART0_DEFAULT 0x09000000
 #define TICK_HZ 100
+#define INIT_DEFAULT "/init"
+#define CMD_SEPARATOR " -- "
+#define MAX_ENV 8
 
 struct boot_info boot_info;
 static char cmdline_buf[512];
@@ -123,6 +127,16 @@ static void dt_timer(const struct fdt *f)
 		boot_info.timer_intid = 16 + fdt_cell(irqs, 7);
 }
 
+/* INTID of the UART's interrupt: "interrupts" = <type number flags>, type 0 = SPI. */
+static void dt_uart_irq(const struct fdt *f, int node)
+{
+	unsigned len = 0;
+	const void *irqs = node >= 0 ? fdt_prop(f, node, "interrupts", &len) : NULL;
+
+	if (irqs && len >= 12)
+		boot_info.uart_intid = (fdt_cell(irqs, 0) == 0 ? 32 : 16) + fdt_cell(irqs, 1);
+}
+
 /* Find the UART and the PSCI conduit. */
 static void dt_devices(const struct fdt *f)
 {
@@ -134,6 +148,7 @@ static void dt_devices(const struct fdt *f)
 	boot_info.uart_pa = UART0_DEFAULT;
 	if (node >= 0 && fdt_reg(f, node, &base, &size) == 0)
 		boot_info.uart_pa = base;
+	dt_uart_irq(f, node);
 	node = fdt_find_compatible(f, "arm,psci-0.2");
 	if (node < 0)
 		node = fdt_find_compatible(f, "arm,psci");
@@ -289,6 +304,61 @@ static void boot_crash_on_request(void)
 	panic("cleave.crash=%s requested", how);
 }
 
+/* The command line after " -- " (the CLEAVE_CMD line for init), or NULL. */
+static const char *cmdline_command(void)
+{
+	const char *c = boot_info.cmdline;
+	size_t sep = strlen(CMD_SEPARATOR);
+
+	for (; *c; c++)
+		if (!strncmp(c, CMD_SEPARATOR, sep))
+			return c + sep;
+	return NULL;
+}
+
+/* init's environment: PATH, HOME and TERM, CLEAVE_TEST=1 in test mode, CLEAVE_CMD=line
+ * when the command line carries one after " -- ". Strings live in static storage. */
+static void build_init_env(const char *envp[MAX_ENV])
+{
+	static char cmd_env[sizeof(cmdline_buf) + 16];
+	const char *cmd = cmdline_command();
+	unsigned n = 0;
+
+	envp[n++] = "PATH=/bin";
+	envp[n++] = "HOME=/";
+	envp[n++] = "TERM=vt100";
+	if (boot_info.test_mode)
+		envp[n++] = "CLEAVE_TEST=1";
+	if (cmd) {
+		ksnprintf(cmd_env, sizeof(cmd_env), "CLEAVE_CMD=%s", cmd);
+		envp[n++] = cmd_env;
+	}
+	envp[n] = NULL;
+}
+
+/* Unpack the initramfs, start init= (default /init) as pid 1 and enter user mode. */
+static _Noreturn void start_userspace(void)
+{
+	static char init[128];
+	const char *envp[MAX_ENV];
+	paddr_t start = boot_info.initrd_start, end = boot_info.initrd_end;
+	size_t size = end > start ? end - start : 0;
+	int rc;
+
+	if (!cmdline_get("init", init, sizeof(init)))
+		memcpy(init, INIT_DEFAULT, sizeof(INIT_DEFAULT));
+	if (!size)
+		kprintf("cleave: no initramfs (QEMU -initrd)\n");
+	else
+		kprintf("cleave: initramfs %zu bytes at 0x%lx\n", size, (unsigned long)start);
+	build_init_env(envp);
+	rc = kernel_start_userspace(size ? hal_phys_to_virt(start) : NULL, size, init, envp);
+	if (rc)
+		panic("a64_main: cannot start %s: error %d", init, rc);
+	kprintf("cleave: starting %s as pid 1\n", init);
+	a64_run_userspace();
+}
+
 _Noreturn void a64_main(paddr_t dtb_pa)
 {
 	int err = dt_parse(dtb_pa);
@@ -307,12 +377,10 @@ _Noreturn void a64_main(paddr_t dtb_pa)
 		timer_init(TICK_HZ);
 		irq_enable();
 	}
-	if (boot_info.test_mode) {
-		unsigned failed = selftest_run();
-
-		halt_set_status(failed ? A64_EXIT_FAILED : A64_EXIT_PASSED);
-		hal_halt(HAL_HALT_POWEROFF);
-	}
-	kprintf("cleave: no userspace yet (process management is not written); powering off\n");
-	hal_halt(HAL_HALT_POWEROFF);
+	if (boot_info.test_mode && selftest_run())
+		halt_set_status(A64_EXIT_FAILED);
+	irq_disable();
+	uart_enable_rx_irq();
+	kstack_paint();
+	start_userspace();
 }

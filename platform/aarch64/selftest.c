@@ -1,16 +1,20 @@
 /*
  * Boot-time self tests (cleave.test=1): each check prints one TAP line; the run ends
- * with "N passed, N failed". These cover the platform and the core pieces linked so
- * far (frames, kprintf, heap); core's shared test bodies can join the table later.
+ * with "N passed, N failed". These cover the platform and the core pieces it relies on
+ * (frames, kprintf, heap, MMU, user copies); core's shared test bodies can join later.
  */
 #include "a64.h"
 #include "sysreg.h"
 
+#include "../../core/lib/errno.h"
 #include "../../core/lib/kmem.h"
 #include "../../core/lib/kprintf.h"
 #include "../../core/lib/string.h"
 #include "../../core/mm/frame.h"
+#include "../../core/mm/aspace.h"
 #include "../../core/mm/pt.h"
+#include "../../core/mm/uaccess.h"
+#include "../../core/mm/vma.h"
 
 #define TEST_UVA 0x400000ul /* a user-range address for the page-table checks */
 
@@ -113,7 +117,8 @@ static bool test_kprintf_format(void)
 /* Heap objects of every size come back zeroed and their frames return when freed. */
 static bool test_heap(void)
 {
-	static const size_t sizes[] = { 1, 16, 17, 100, 512, 1024, 1025, 4000, 4096 };
+	static const size_t sizes[] = { 1, 16, 17, 100, 512, 1024, 1025, 4000, 4096,
+					4097, 9000, 70000 };
 	size_t base = frames_free_count(), live = kmem_live_objects();
 	void *p[ARRAY_SIZE(sizes)][8];
 
@@ -125,7 +130,7 @@ static bool test_heap(void)
 			memset(q, 0x5a, sizes[s]);
 			p[s][k] = q;
 		}
-	EXPECT_EQ(kmalloc(PAGE_SIZE + 1) == NULL, 1);
+	EXPECT_EQ(kmalloc(VMAP_SIZE) == NULL, 1);
 	for (size_t s = 0; s < ARRAY_SIZE(sizes); s++)
 		for (unsigned k = 0; k < 8; k++)
 			kfree(p[s][k]);
@@ -253,17 +258,47 @@ static bool test_timer(void)
 	return true;
 }
 
+/* User copies through the fault fixup: a copy into an untouched anonymous page is
+ * resolved by mm_fault (demand zero) and completes; a copy that runs into an unmapped
+ * page stops there with -EFAULT instead of stopping the kernel; frames come back. */
+static bool test_usercopy_fixup(void)
+{
+	static const char msg[] = "copied through LDTR/STTR";
+	size_t base = frames_free_count();
+	struct aspace *as = aspace_create();
+	char back[sizeof(msg)] = { 0 }, big[64];
+	long r;
+
+	EXPECT_EQ(as != NULL, 1);
+	r = aspace_mmap(as, TEST_UVA, PAGE_SIZE, VM_READ | VM_WRITE,
+			LINUX_MAP_PRIVATE | LINUX_MAP_ANONYMOUS | LINUX_MAP_FIXED);
+	EXPECT_EQ(r, TEST_UVA);
+	aspace_activate(as);
+	EXPECT_EQ(copy_to_user(TEST_UVA + 8, msg, sizeof(msg)), 0);
+	EXPECT_EQ(copy_from_user(back, TEST_UVA + 8, sizeof(msg)), 0);
+	EXPECT_EQ(memcmp(back, msg, sizeof(msg)), 0);
+	EXPECT_EQ(copy_from_user(big, TEST_UVA + PAGE_SIZE - 16, sizeof(big)), -EFAULT);
+	EXPECT_EQ(copy_to_user(TEST_UVA + 2 * PAGE_SIZE, msg, 3), -EFAULT);
+	EXPECT_EQ(hal_copy_from_user(big, TEST_UVA + PAGE_SIZE - 16, sizeof(big)), 48);
+	aspace_activate(NULL);
+	aspace_put(as);
+	EXPECT_EQ(frames_free_count(), base);
+	return true;
+}
+
 static const struct selftest tests[] = {
 	{ "device tree: RAM ranges usable and page aligned", test_ram_ranges },
 	{ "frames: alloc/free keeps exact free count", test_frames_count },
 	{ "frames: zeroed frame through the direct map", test_frames_zeroed },
 	{ "kprintf: formatting", test_kprintf_format },
-	{ "heap: size classes, zeroing, frames back to baseline", test_heap },
+	{ "heap: size classes, large objects, zeroing, frames back to baseline", test_heap },
 	{ "exceptions: BRK taken and returned", test_exception_return },
 	{ "mmu: TTBR0 root with ASID, TLB flushes", test_mmu_user_root },
 	{ "mmu: core walker + PTE codec tables walked by the MMU", test_mmu_codec_walk },
 	{ "mmu: PAN enabled when implemented", test_pan },
 	{ "timer: tick interrupts and monotonic ns clock", test_timer },
+	{ "usercopy: fault fixup resolves demand faults, -EFAULT past the mapping",
+	  test_usercopy_fixup },
 };
 
 unsigned selftest_run(void)

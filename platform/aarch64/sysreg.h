@@ -83,6 +83,16 @@ static inline void cpu_wfi(void)
 #define ESR_EC_DABT_LOW 0x24
 #define ESR_EC_DABT_CUR 0x25
 #define ESR_EC_BRK64 0x3c
+#define ESR_EC_PC_ALIGN 0x22
+#define ESR_EC_SP_ALIGN 0x26
+#define ESR_EC_FP_EXC 0x2c
+#define ESR_EC_BKPT_LOW 0x30
+#define ESR_EC_SSTEP_LOW 0x32
+#define ESR_EC_WATCH_LOW 0x34
+/* Abort ISS bits: FAR not valid, cache maintenance, write not read. */
+#define ESR_ISS_FNV (1u << 10)
+#define ESR_ISS_CM (1u << 8)
+#define ESR_ISS_WNR (1u << 6)
 
 /* ID register fields. */
 #define ID_MMFR0_PARANGE(v) ((v)&0xf)

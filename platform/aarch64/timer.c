@@ -41,3 +41,8 @@ uint64_t timer_ns(void)
 	cnt = sysreg_read(cntvct_el0);
 	return cnt / freq * 1000000000ull + cnt % freq * 1000000000ull / freq;
 }
+
+uint64_t hal_clock_ns(void)
+{
+	return timer_ns();
+}

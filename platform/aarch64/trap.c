@@ -105,6 +105,8 @@ static bool trap_sync(struct trap_frame *tf)
 
 	if (ec == ESR_EC_UNKNOWN && halt_semihost_trap(tf))
 		return true;
+	if (ec == ESR_EC_DABT_CUR && uaccess_fault(tf))
+		return true;
 	if (ec == ESR_EC_BRK64 && brk_expected) {
 		brk_expected = false;
 		brk_count++;
@@ -114,19 +116,37 @@ static bool trap_sync(struct trap_frame *tf)
 	return false;
 }
 
+bool irq_handle(void)
+{
+	bool ticked = false;
+
+	for (;;) {
+		unsigned intid = gic_ack();
+
+		if (intid >= 1020)
+			return ticked;
+		if (intid == boot_info.timer_intid) {
+			timer_irq();
+			ticked = true;
+		} else if (intid == boot_info.uart_intid) {
+			uart_irq();
+		}
+		gic_eoi(intid);
+	}
+}
+
 void trap_dispatch(struct trap_frame *tf, unsigned kind)
 {
 	unsigned type = kind & 3;
 
+	if (kind >= 8 && kind < 12) {
+		a64_el0_trap(tf, kind);
+		return;
+	}
 	if (type == 0 && trap_sync(tf))
 		return;
 	if (type == 1) {
-		unsigned intid = gic_ack();
-
-		if (intid == boot_info.timer_intid)
-			timer_irq();
-		if (intid < 1020)
-			gic_eoi(intid);
+		irq_handle();
 		return;
 	}
 	if (dumping) /* faulted while reporting a fault: stop without more output */

@@ -1,6 +1,8 @@
 /* PL011 UART console (ARM PrimeCell UART technical reference manual, register map). */
 #include "a64.h"
 
+#include "../../core/fs/vfs.h"
+
 #define UART_DR 0x00
 #define UART_FR 0x18
 #define UART_LCR_H 0x2c
@@ -15,6 +17,9 @@
 #define CR_UARTEN (1u << 0)
 #define CR_TXE (1u << 8)
 #define CR_RXE (1u << 9)
+#define IMSC_RXIM (1u << 4) /* receive (FIFO level) interrupt */
+#define IMSC_RTIM (1u << 6) /* receive timeout interrupt (FIFO not empty, line idle) */
+#define UART_IFLS 0x34
 
 /* Until uart_init(), the virt board's well-known UART in the boot direct map. */
 static volatile unsigned char *uart_base = (volatile unsigned char *)(DMAP_BASE + 0x09000000);
@@ -57,4 +62,31 @@ void hal_console_write(const char *s, size_t n)
 			uart_putc('\r');
 		uart_putc(s[i]);
 	}
+}
+
+void uart_enable_rx_irq(void)
+{
+	if (!boot_info.uart_intid)
+		return;
+	*uart_reg(UART_IFLS) = 0; /* interrupt at 1/8 full; the timeout covers the rest */
+	*uart_reg(UART_IMSC) = IMSC_RXIM | IMSC_RTIM;
+	gic_enable_irq(boot_info.uart_intid);
+}
+
+void uart_irq(void)
+{
+	char buf[32];
+	size_t n = 0;
+	int c;
+
+	while ((c = uart_getc()) >= 0) {
+		buf[n++] = (char)c;
+		if (n == sizeof(buf)) {
+			console_input(buf, n);
+			n = 0;
+		}
+	}
+	*uart_reg(UART_ICR) = IMSC_RXIM | IMSC_RTIM;
+	if (n)
+		console_input(buf, n);
 }

@@ -5,7 +5,8 @@
  * AArch32) x (synchronous, IRQ, FIQ, SError). If the handler returns, the (possibly
  * modified) frame is restored and the exception returns.
  */
-#define FRAME_SIZE 288 /* sizeof(struct trap_frame) */
+#include "a64.h"
+#define FRAME_SIZE TRAP_FRAME_SIZE
 #define FRAME_SP 248
 #define FRAME_ELR 256
 #define FRAME_ESR 272
@@ -60,6 +61,7 @@ trap_entry:
 	mov	x0, sp
 	mov	x1, x19
 	bl	trap_dispatch
+trap_return:
 	ldp	x2, x3, [sp, #FRAME_ELR]
 	msr	elr_el1, x2
 	msr	spsr_el1, x3
@@ -85,3 +87,12 @@ trap_entry:
 	ldp	x0, x1, [sp]
 	add	sp, sp, #FRAME_SIZE
 	eret
+
+/* a64_user_enter(frame): the frame at the top of the kernel stack holds EL0 state;
+ * restore it as an exception return from an EL0 slot would. */
+	.globl	a64_user_enter
+a64_user_enter:
+	msr	daifset, #0xf
+	mov	sp, x0
+	mov	x19, #8
+	b	trap_return

@@ -20,6 +20,12 @@ void hal_console_write(const char *s, size_t n)
 	fwrite(s, 1, n, stderr);
 }
 
+/* The hosted platform keeps nothing per task. */
+void hal_task_free(struct task *t)
+{
+	(void)t;
+}
+
 _Noreturn void hal_halt(enum hal_halt_reason why)
 {
 	fflush(stderr);

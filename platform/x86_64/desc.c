@@ -10,6 +10,7 @@
 #define IST_DOUBLE_FAULT 1
 #define IST_NMI 2
 #define IST_MACHINE_CHECK 3
+#define IST_DEBUG 4 /* #DB right after syscall would otherwise run on the user stack */
 #define IDT_VECTORS 48
 #define GATE_INTERRUPT 0x8e /* present, DPL 0, 64-bit interrupt gate */
 #define GATE_USER 0x60      /* DPL 3: reachable by int3 from user mode */
@@ -49,7 +50,7 @@ static uint64_t gdt[7] __attribute__((aligned(16))) = {
 };
 static struct tss tss __attribute__((aligned(16)));
 static struct idt_gate idt[256] __attribute__((aligned(16)));
-static uint8_t ist_stacks[3][IST_STACK_SIZE] __attribute__((aligned(16)));
+static uint8_t ist_stacks[4][IST_STACK_SIZE] __attribute__((aligned(16)));
 
 extern const uint64_t trap_stubs[IDT_VECTORS];
 
@@ -93,6 +94,7 @@ void gdt_init(void)
 	tss.ist[IST_DOUBLE_FAULT - 1] = (uintptr_t)ist_stacks[0] + IST_STACK_SIZE;
 	tss.ist[IST_NMI - 1] = (uintptr_t)ist_stacks[1] + IST_STACK_SIZE;
 	tss.ist[IST_MACHINE_CHECK - 1] = (uintptr_t)ist_stacks[2] + IST_STACK_SIZE;
+	tss.ist[IST_DEBUG - 1] = (uintptr_t)ist_stacks[3] + IST_STACK_SIZE;
 	tss.iomap_base = sizeof(tss); /* no I/O permission bitmap: user port I/O faults */
 	gdt_set_tss();
 	gdt_load();
@@ -123,9 +125,29 @@ void idt_init(void)
 
 	for (unsigned v = 0; v < IDT_VECTORS; v++)
 		idt_set(v, trap_stubs[v], 0, GATE_INTERRUPT);
+	idt_set(1, trap_stubs[1], IST_DEBUG, GATE_INTERRUPT);
 	idt_set(2, trap_stubs[2], IST_NMI, GATE_INTERRUPT);
 	idt_set(3, trap_stubs[3], 0, GATE_INTERRUPT | GATE_USER);
 	idt_set(8, trap_stubs[8], IST_DOUBLE_FAULT, GATE_INTERRUPT);
 	idt_set(18, trap_stubs[18], IST_MACHINE_CHECK, GATE_INTERRUPT);
 	__asm__ volatile("lidt %0" : : "m"(p));
+}
+
+#define MSR_EFER 0xc0000080u
+#define MSR_STAR 0xc0000081u
+#define MSR_LSTAR 0xc0000082u
+#define MSR_FMASK 0xc0000084u
+#define EFER_SCE (1ull << 0)
+/* RFLAGS bits cleared on syscall: TF, IF, DF, NT, AC (interrupts stay off until the
+ * entry is on the kernel stack; AC off keeps SMAP armed). */
+#define SYSCALL_FMASK ((1ull << 8) | (1ull << 9) | (1ull << 10) | (1ull << 14) | (1ull << 18))
+
+void x86_syscall_entry(void);
+
+void syscall_init(void)
+{
+	wrmsr(MSR_STAR, ((uint64_t)X86_STAR_SYSRET_BASE << 48) | ((uint64_t)X86_SEL_KCODE << 32));
+	wrmsr(MSR_LSTAR, (uintptr_t)x86_syscall_entry);
+	wrmsr(MSR_FMASK, SYSCALL_FMASK);
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
 }

@@ -11,7 +11,12 @@ _Noreturn void x86_exit(enum x86_exit_code code)
 		__asm__ volatile("hlt");
 }
 
+bool x86_selftest_failed;
+
+/* Power-off reports a failed boot self test through the exit status (test mode). */
 _Noreturn void hal_halt(enum hal_halt_reason why)
 {
-	x86_exit(why == HAL_HALT_POWEROFF ? X86_EXIT_PASS : X86_EXIT_PANIC);
+	if (why == HAL_HALT_PANIC)
+		x86_exit(X86_EXIT_PANIC);
+	x86_exit(x86_selftest_failed ? X86_EXIT_FAIL : X86_EXIT_PASS);
 }

@@ -1,17 +1,22 @@
-# x86_64 kernel: core/lib + core/mm + platform/x86_64, linked at the higher half and
-# booted by QEMU through the PVH ELF note. Included from the top-level Makefile, which
+# x86_64 kernel: all of core/ (sys with the x86_64 table only) + platform/x86_64,
+# linked at the higher half and booted by QEMU through the PVH ELF note, with the
+# initramfs $(BUILD)/initramfs-x86_64.cpio (mk/initramfs.mk) as -initrd. Included from the top-level Makefile, which
 # defines BUILD, Q, WARN and CORE_CFLAGS.
 #   make kernel-x86_64             build $(BUILD)/x86_64/cleave.elf
-#   make qemu-x86_64               boot it interactively (-nographic; Ctrl-A x quits)
-#   make qemu-x86_64 MODE=test     boot with cleave.test=1 under tests/qemu/run-qemu.sh;
+#   make qemu-x86_64               boot it into the shell (-nographic; Ctrl-A x quits)
+#   make qemu-x86_64 MODE=test     boot with cleave.test=1 under tests/qemu/run-qemu.sh:
+#                                  kernel self test, then the userspace suite (runtests);
 #                                  the exit status is 0 only when every test passed
+#   make qemu-x86_64 CMD='line'    run one shell command line, exit with its status
+#   ROOTFS_EXTRA=dir adds files to the initramfs, QEMU_EXTRA='...' appends QEMU flags
 #   make qemu-x86_64 GDB=1         wait for gdb on :1234 (prints the command to attach)
 
 X86_DIR := $(BUILD)/x86_64
 X86_ELF := $(X86_DIR)/cleave.elf
 X86_LDS := platform/x86_64/linker.ld
 
-X86_CORE_SRCS := $(wildcard core/lib/*.c core/mm/*.c)
+X86_CORE_SRCS := $(wildcard core/lib/*.c core/mm/*.c core/elf/*.c core/proc/*.c core/fs/*.c) \
+	$(filter-out core/sys/table_%.c,$(wildcard core/sys/*.c)) core/sys/table_x86_64.c
 X86_PLAT_SRCS := $(wildcard platform/x86_64/*.c platform/x86_64/*.S)
 X86_OBJS := $(patsubst %,$(X86_DIR)/%.o,$(basename $(X86_CORE_SRCS) $(X86_PLAT_SRCS)))
 
@@ -26,11 +31,13 @@ X86_INC := -Icore -Iplatform/x86_64
 X86_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
 	--no-warn-rwx-segments
 
+X86_INITRD := $(BUILD)/initramfs-x86_64.cpio
 X86_QEMU := qemu-system-x86_64 -machine q35 -cpu max,la57=off -m 512M -no-reboot -nic none \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
+X86_BOOT = -kernel $(X86_ELF) -initrd $(X86_INITRD) $(QEMU_EXTRA)
 X86_APPEND ?= init=/init
 X86_TEST_APPEND ?= init=/init cleave.test=1
-X86_TEST_TIMEOUT ?= 60
+X86_TEST_TIMEOUT ?= 300
 
 $(X86_DIR)/core/%.o: core/%.c
 	@mkdir -p $(@D)
@@ -50,17 +57,35 @@ $(X86_ELF): $(X86_OBJS) $(X86_LDS)
 kernel-x86_64: $(X86_ELF)
 KERNEL_TARGETS += kernel-x86_64
 
+# The boot test's initramfs also holds tests/qemu/x86_64/test_x86_traps (preemption,
+# FPU state, user exceptions, EFAULT) in /tests, so runtests runs it with the suite.
+X86_TEST_EXTRA := $(X86_DIR)/test-rootfs
+X86_TRAPS_TEST := $(X86_TEST_EXTRA)/tests/test_x86_traps
+$(X86_TRAPS_TEST): tests/qemu/x86_64/test_x86_traps.c
+	@mkdir -p $(@D)
+	$(Q)$(US_CC_x86_64) $(US_CFLAGS) $< -o $@ -lm
+
 ifeq ($(MODE),test)
-qemu-x86_64: $(X86_ELF)
-	$(Q)tests/qemu/run-qemu.sh --timeout $(X86_TEST_TIMEOUT) --log $(X86_DIR)/boot-test.log \
-		-- $(X86_QEMU) -display none -serial stdio -monitor none -kernel $(X86_ELF) \
+qemu-x86_64: $(X86_ELF) $(X86_TRAPS_TEST) userspace-x86_64
+	$(Q)$(MAKE) --no-print-directory $(X86_INITRD) ROOTFS_EXTRA=$(X86_TEST_EXTRA)
+	$(Q)tests/qemu/run-qemu.sh --timeout $(X86_TEST_TIMEOUT) --log $(X86_DIR)/boot-test.log --streams 2 \
+		-- $(X86_QEMU) -display none -serial stdio -monitor none $(X86_BOOT) \
 		-append "$(X86_TEST_APPEND)"
+else ifneq ($(CMD),)
+# One command line: the kernel hands the text after " -- " to init as CLEAVE_CMD; the
+# runner prints its output and exits with its status (make itself then exits 2 and
+# names the status in its "Error N" line). CMD is taken unexpanded ($(value)) and
+# single-quoted for the shell, so '$?' and quotes in it reach the guest shell intact.
+X86_CMD_QUOTED = '$(subst ','\'',$(value CMD))'
+qemu-x86_64: $(X86_ELF) $(X86_INITRD)
+	$(Q)tests/qemu/run-cmd.sh -- $(X86_QEMU) -display none -serial stdio -monitor none \
+		$(X86_BOOT) -append "$(X86_APPEND) -- "$(X86_CMD_QUOTED)
 else
 # QEMU exits with status 1 after a clean power-off (isa-debug-exit value 0).
-qemu-x86_64: $(X86_ELF)
+qemu-x86_64: $(X86_ELF) $(X86_INITRD)
 	$(if $(GDB),@echo "attach with: gdb -ex 'target remote :1234' $(X86_ELF)" \
 		"(use hbreak: the kernel starts with paging off)")
-	$(Q)$(X86_QEMU) -nographic $(if $(GDB),-s -S) -kernel $(X86_ELF) \
+	$(Q)$(X86_QEMU) -nographic $(if $(GDB),-s -S) $(X86_BOOT) \
 		-append "$(X86_APPEND)" || [ $$? -eq 1 ]
 endif
 
@@ -72,7 +97,7 @@ clean-x86_64:
 
 # Boot-test ring for make test.
 test-qemu-x86_64:
-	$(Q)$(DEPS) qemu
+	$(Q)$(DEPS) qemu musl
 	$(Q)$(MAKE) --no-print-directory qemu-x86_64 MODE=test
 TEST_RINGS += test-qemu-x86_64
 .PHONY: test-qemu-x86_64

@@ -21,6 +21,8 @@
 #define KIMG_MAX_PTS 4  /* kernel image up to 8 MiB of physical memory */
 #define CR0_MP (1ull << 1)
 #define CR0_EM (1ull << 2)
+#define CR0_TS (1ull << 3)
+#define CR0_NE (1ull << 5)
 #define CR0_WP (1ull << 16)
 #define CR4_PGE (1ull << 7)
 #define CR4_OSFXSR (1ull << 9)
@@ -128,7 +130,7 @@ static void enable_cpu_features(void)
 		cr4 |= CR4_SMAP;
 	x86_smap_enabled = smap_on;
 	write_cr4(cr4);
-	write_cr0((read_cr0() | CR0_WP | CR0_MP) & ~CR0_EM);
+	write_cr0((read_cr0() | CR0_WP | CR0_MP | CR0_NE) & ~(CR0_EM | CR0_TS));
 }
 
 void mmu_init(void)
@@ -150,6 +152,16 @@ void mmu_init(void)
 	pvh_build_ranges(limit);
 	write_cr3(image_pa(kernel_pml4));
 	enable_cpu_features();
+}
+
+/* Unmap one page of the kernel image's data (a stack guard): a later access faults. */
+void mmu_guard_page(vaddr_t va)
+{
+	size_t page = (va - X86_KERNEL_VMA) / X86_PAGE_SIZE;
+
+	KASSERT(va >= (uintptr_t)__data_start && va < (uintptr_t)__data_end);
+	kimg_pts[page / 512][page % 512] = 0;
+	invlpg(va);
 }
 
 paddr_t mmu_kernel_root(void)
@@ -253,9 +265,12 @@ void hal_pt_root_init(paddr_t root_pa)
 		root[i] = kernel_pml4[i];
 }
 
-/* Load root_pa into CR3 unless it is already there (a root from hal_pt_root_init). */
+/* Load root_pa (a root from hal_pt_root_init; 0: the kernel's own root, so a user
+ * root can be freed) into CR3 unless it is already there. */
 void hal_mmu_activate(paddr_t root_pa)
 {
+	if (!root_pa)
+		root_pa = mmu_kernel_root();
 	if ((read_cr3() & X86_PTE_ADDR) != root_pa)
 		write_cr3(root_pa);
 }

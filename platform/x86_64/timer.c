@@ -92,3 +92,9 @@ uint64_t clock_tsc_khz(void)
 {
 	return tsc_khz;
 }
+
+/* Monotonic nanoseconds since boot (core/hal.h): the calibrated TSC. */
+uint64_t hal_clock_ns(void)
+{
+	return clock_monotonic_ns();
+}

@@ -1,11 +1,17 @@
 /*
- * Trap dispatch: exceptions print a register dump and stop the machine (process
- * signals come with core/proc); vectors 32..47 are the legacy PIC's IRQs 0..15,
- * dispatched to registered handlers and acknowledged here.
+ * Trap dispatch. From user mode everything goes to task.c (x86_user_trap), which
+ * calls back here for IRQs and exceptions: a page fault goes to core's mm_fault(), any
+ * other exception becomes the matching signal for the process. In kernel mode a page
+ * fault inside a user copy is first offered to mm_fault() (COW break, demand zero) and
+ * only then fails the copy; any other exception prints a register dump and stops the
+ * machine. Vectors 32..47 are the legacy PIC's IRQs 0..15, dispatched to registered
+ * handlers and acknowledged here.
  */
 #include "x86.h"
 
 #include "lib/kprintf.h"
+#include "mm/aspace.h"
+#include "proc/signal.h"
 
 #define PIC1_CMD 0x20
 #define PIC1_DATA 0x21
@@ -14,7 +20,10 @@
 #define PIC_EOI 0x20
 #define IRQ_BASE 32
 #define IRQ_COUNT 16
+#define VEC_DEBUG 1
 #define VEC_PAGE_FAULT 14
+#define PF_WRITE (1u << 1)
+#define PF_FETCH (1u << 4)
 
 static const char *const exception_names[32] = {
 	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
@@ -131,8 +140,7 @@ static bool exception_expected(struct trap_frame *tf)
 	return true;
 }
 
-/* Run the handler of an IRQ vector, then acknowledge it at the PIC(s). */
-static void dispatch_irq(struct trap_frame *tf)
+void trap_dispatch_irq(struct trap_frame *tf)
 {
 	unsigned irq = (unsigned)tf->vector - IRQ_BASE;
 
@@ -143,13 +151,65 @@ static void dispatch_irq(struct trap_frame *tf)
 	outb(PIC1_CMD, PIC_EOI);
 }
 
-void x86_trap(struct trap_frame *tf)
+/* The access a page fault's error code describes. */
+static enum fault_access fault_access_of(uint64_t error)
 {
-	if (tf->vector >= IRQ_BASE && tf->vector < IRQ_BASE + IRQ_COUNT) {
-		dispatch_irq(tf);
+	if (error & PF_FETCH)
+		return FAULT_EXEC;
+	return (error & PF_WRITE) ? FAULT_WRITE : FAULT_READ;
+}
+
+/* The signal a user-mode exception vector means (Linux's choices). */
+static int exception_signal(uint64_t vector)
+{
+	switch (vector) {
+	case 0: case 7: case 16: case 19: return SIGFPE;  /* #DE #NM #MF #XM */
+	case 1: case 3: return SIGTRAP;                   /* #DB #BP */
+	case 6: return SIGILL;                            /* #UD */
+	case 11: case 12: case 17: return SIGBUS;         /* #NP #SS #AC */
+	default: return SIGSEGV;                          /* #GP #OF #BR #TS ... */
+	}
+}
+
+void trap_user_exception(struct task *t, struct trap_frame *tf)
+{
+	enum fault_result r;
+
+	if (tf->vector != VEC_PAGE_FAULT) {
+		signal_force_fault(t, exception_signal(tf->vector));
 		return;
 	}
-	if (exception_expected(tf) || usercopy_fixup(tf))
+	r = mm_fault(aspace_current(), read_cr2(), fault_access_of(tf->error));
+	if (r == FAULT_SIGSEGV)
+		signal_force_fault(t, SIGSEGV);
+	else if (r == FAULT_OOM)
+		signal_force_fault(t, SIGKILL);
+}
+
+/* A kernel-mode page fault in a user copy that core can resolve: true if so (the
+ * copy instruction is retried). */
+static bool usercopy_fault_resolved(const struct trap_frame *tf)
+{
+	struct aspace *as = aspace_current();
+
+	if (tf->vector != VEC_PAGE_FAULT || !as || !usercopy_fixup_applies(tf))
+		return false;
+	return mm_fault(as, read_cr2(), fault_access_of(tf->error)) == FAULT_HANDLED;
+}
+
+void x86_trap(struct trap_frame *tf)
+{
+	if (tf->cs & 3) {
+		x86_user_trap(tf);
+		return;
+	}
+	if (tf->vector >= IRQ_BASE && tf->vector < IRQ_BASE + IRQ_COUNT) {
+		trap_dispatch_irq(tf);
+		return;
+	}
+	if (exception_expected(tf) || usercopy_fault_resolved(tf) || usercopy_fixup(tf))
+		return;
+	if (tf->vector == VEC_DEBUG) /* a single-step trap left over from user TF */
 		return;
 	dump_frame(tf);
 	kprintf("panic: unexpected exception %llu\n", (unsigned long long)tf->vector);

@@ -1,9 +1,8 @@
 /*
- * Raw user copies for core/mm/uaccess.c. The copy runs on the current address space;
- * a fault stops it and the caller learns how many bytes were not copied.
- * Still missing: offering the fault to core's mm_fault() first (needs the current
- * process's address space, which arrives with core/proc); today every fault inside
- * a user copy ends the copy.
+ * Raw user copies for core/mm/uaccess.c. The copy runs on the current address space.
+ * A page fault on the copy instruction is first offered to core's mm_fault() by
+ * trap.c (COW break, demand zero: the copy resumes); an unresolved one stops it and
+ * the caller learns how many bytes were not copied.
  */
 #include "x86.h"
 
@@ -36,9 +35,14 @@ size_t hal_copy_to_user(vaddr_t dst, const void *src, size_t n)
 	return x86_user_copy((void *)dst, src, n);
 }
 
+bool usercopy_fixup_applies(const struct trap_frame *tf)
+{
+	return tf->vector == 14 && !(tf->cs & 3) && tf->rip == (uintptr_t)x86_user_copy_insn;
+}
+
 bool usercopy_fixup(struct trap_frame *tf)
 {
-	if (tf->vector != 14 || (tf->cs & 3) || tf->rip != (uintptr_t)x86_user_copy_insn)
+	if (!usercopy_fixup_applies(tf))
 		return false;
 	tf->rip = (uintptr_t)x86_user_copy_fixup;
 	return true;

@@ -9,6 +9,8 @@
 #include "hal.h"
 #include "uregs.h"
 
+struct task;
+
 /* ---- Virtual memory layout (4-level paging, 48-bit addresses) ------------------- */
 
 /* The kernel image is linked here (top 2 GiB, -mcmodel=kernel) and maps phys 0. */
@@ -163,6 +165,8 @@ void mmu_init(void);
 int mmu_kmap_page(vaddr_t va, paddr_t pa, uint64_t flags);
 /* Unmap one kernel page and flush it; returns the physical address it mapped. */
 paddr_t mmu_kunmap_page(vaddr_t va);
+/* Unmap one page of the kernel image's .data/.bss (a stack guard page). */
+void mmu_guard_page(vaddr_t va);
 /* Physical address of the kernel's master PML4. */
 paddr_t mmu_kernel_root(void);
 /* True when CR4.SMEP / CR4.SMAP are enabled. */
@@ -194,9 +198,53 @@ void trap_set_irq_handler(unsigned vector, irq_handler_t handler);
 void trap_expect(unsigned vector, vaddr_t resume_rip);
 /* Number of expected exceptions delivered since the last trap_expect(). */
 unsigned trap_expected_hits(void);
-/* Called by trap.S for every vector. */
+/* Called by trapentry.S for every vector and for syscall. */
 void x86_trap(struct trap_frame *tf);
+/* trap_frame.vector of a syscall entry (not an IDT vector). */
+#define X86_VEC_SYSCALL 256
+#define X86_VEC_IRQ_BASE 32
+#define X86_VEC_IRQ_COUNT 16
+/* Run the handler of IRQ vector tf->vector and acknowledge it at the PIC. */
+void trap_dispatch_irq(struct trap_frame *tf);
+/* A user-mode exception in tf (not an IRQ or syscall) for task t: resolve a page
+ * fault through mm_fault or post the signal the exception means for t. */
+void trap_user_exception(struct task *t, struct trap_frame *tf);
+/* Restore tf (at the top of the kernel stack) and return to user mode (trapentry.S). */
+_Noreturn void x86_trap_return(struct trap_frame *tf);
+/* Program the syscall MSRs (EFER.SCE, STAR, LSTAR, FMASK) for x86_syscall_entry. */
+void syscall_init(void);
 
+/* ---- Tasks, the kernel stack and the way back to user mode (task.c) --------------- */
+
+/* Top of the kernel stack every entry from user mode runs on (read by the syscall
+ * entry; TSS.RSP0 holds the same value). */
+extern uint64_t x86_kstack_top;
+/* Set up the kernel stack (with a guard page) and point TSS.RSP0 at its top. */
+void kstack_init(void);
+/* Every trap from user mode (syscall, IRQ, exception) with tf at the stack top: save
+ * the registers into the current task, handle the trap, and leave tf holding the
+ * registers of the task proc_schedule() picks (idling while there is none). */
+void x86_user_trap(struct trap_frame *tf);
+/* Enter user mode for the first time, in the task core made current. */
+_Noreturn void x86_run_userspace(void);
+
+/* ---- FPU/SSE state (fpu.c) ------------------------------------------------------- */
+
+/* Record the clean FXSAVE image new programs start from. */
+void fpu_init(void);
+/* Make t's FPU/SSE state the live one (saving the previous owner's); false when its
+ * save area cannot be allocated. */
+bool fpu_switch_to(struct task *t);
+/* The live state belongs to t, which is about to clone: children created now start
+ * with a copy of it. */
+void fpu_note_clone(struct task *t);
+/* t (the live owner) completed execve: reset the live state to the clean image. */
+void fpu_reset_live(struct task *t);
+/* t is being freed: forget and free its save area. */
+void fpu_task_free(struct task *t);
+
+/* True when tf is a kernel-mode #PF on x86_user_copy's copy instruction. */
+bool usercopy_fixup_applies(const struct trap_frame *tf);
 /* A kernel-mode #PF inside x86_user_copy: redirect tf to its fixup; true if so. */
 bool usercopy_fixup(struct trap_frame *tf);
 /* Set by mmu.c when CR4.SMAP is on; usercopy then brackets copies with stac/clac. */
@@ -206,6 +254,8 @@ extern uint8_t x86_smap_enabled;
 
 /* Program COM1 for 115200 8N1, no interrupts. */
 void uart_init(void);
+/* Deliver received bytes to console_input() through IRQ 4. */
+void uart_enable_rx_irq(void);
 
 /* ---- Timer and clock (timer.c) ------------------------------------------------------ */
 
@@ -234,6 +284,8 @@ size_t heap_pages_in_use(void);
  * Without the device (real hardware, other VMMs) the CPU just halts.
  */
 enum x86_exit_code { X86_EXIT_PASS = 0, X86_EXIT_PANIC = 1, X86_EXIT_FAIL = 2 };
+/* Set when the boot self test failed: power-off then exits with X86_EXIT_FAIL. */
+extern bool x86_selftest_failed;
 /* Leave QEMU with the status for code; halts forever if the device is absent. */
 _Noreturn void x86_exit(enum x86_exit_code code);
 

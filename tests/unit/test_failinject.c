@@ -239,6 +239,27 @@ static void test_mmap_family_failures(void **state)
 	aspace_put(as);
 }
 
+/* A kernel heap's own frames must not take a second turn of the countdown: kmalloc()
+ * already asked failpoint_hit() once for the object they back. */
+static void test_heap_frames_skip_failpoint(void **state)
+{
+	size_t base = frames_free_count();
+	paddr_t pa;
+
+	(void)state;
+	failpoint_arm(1);
+	pa = frame_alloc_for_heap();
+	assert_true(pa != 0);
+	assert_false(failpoint_fired());
+	assert_int_equal(failpoint_calls(), 0);
+	assert_int_equal(frame_refcount(pa), 1);
+	assert_int_equal(frame_alloc(), 0); /* the armed failure is still the next one */
+	assert_true(failpoint_fired());
+	failpoint_arm(0);
+	frame_put(pa);
+	assert_int_equal(frames_free_count(), base);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -248,6 +269,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cow_break_failures, machine_setup, machine_teardown),
 		cmocka_unit_test_setup_teardown(test_shared_fill_failures, machine_setup, machine_teardown),
 		cmocka_unit_test_setup_teardown(test_mmap_family_failures, machine_setup, machine_teardown),
+		cmocka_unit_test_setup_teardown(test_heap_frames_skip_failpoint, machine_setup, machine_teardown),
 	};
 
 	return cmocka_run_group_tests_name("failinject", tests, NULL, NULL);

@@ -35,7 +35,9 @@ static const struct expect expected[] = {
 	E(futex), E(getdents64), E(set_tid_address), E(clock_gettime), E(clock_nanosleep),
 	E(exit_group), E(tgkill), E(openat), E(mkdirat), E(newfstatat), E(unlinkat),
 	E(faccessat), E(set_robust_list), E(pipe2), E(prlimit64), E(clone), E(fstat),
+	E(getitimer), E(setitimer),
 #ifdef HOSTED_FORMAT_x86_64
+	E(alarm),
 	E(open), E(stat), E(lstat), E(access), E(pipe), E(dup2), E(fork), E(vfork),
 	E(mkdir), E(rmdir), E(creat), E(unlink), E(arch_prctl), E(getpgrp),
 #endif

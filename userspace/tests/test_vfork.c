@@ -2,6 +2,31 @@
  * exits; clone(CLONE_VM|CLONE_VFORK) via posix_spawn is covered in test_spawn. */
 #include "t.h"
 
+#ifdef __aarch64__
+/*
+ * musl implements vfork() on aarch64 as clone(SIGCHLD), i.e. a plain fork (there is
+ * no vfork syscall there), so these cases call the real thing: clone with
+ * CLONE_VM|CLONE_VFORK|SIGCHLD, as posix_spawn does. A leaf function that touches
+ * no stack, so the child and the parent can both return through it safely. Returns
+ * the pid, 0 in the child, or -errno.
+ */
+pid_t t_vfork(void);
+__asm__(".text\n"
+	".global t_vfork\n"
+	".type t_vfork, %function\n"
+	"t_vfork:\n"
+	"\tmov x8, #220\n"     /* __NR_clone */
+	"\tmov x0, #0x4111\n"  /* CLONE_VM | CLONE_VFORK | SIGCHLD */
+	"\tmov x1, #0\n"       /* same stack */
+	"\tmov x2, #0\n"
+	"\tmov x3, #0\n"
+	"\tmov x4, #0\n"
+	"\tsvc #0\n"
+	"\tret\n"
+	".size t_vfork, .-t_vfork\n");
+#define vfork() t_vfork()
+#endif
+
 static volatile int shared_word;
 
 /* The parent resumes only after the child _exits, and sees the child's write. */
