@@ -51,22 +51,42 @@ hosted-all: $(HOSTED_BINS)
 clean-hosted:
 	rm -rf $(BUILD)/hosted-*
 
+# Real static binaries built by the cross compilers (ET_EXEC and static PIE for each
+# architecture), read by test_elf and test_execve through $CLEAVE_ELF_FIXTURES.
+FIXTURE_DIR := $(BUILD)/elf-fixtures
+FIXTURE_CC_x86_64 := gcc
+FIXTURE_CC_aarch64 := aarch64-linux-gnu-gcc
+FIXTURE_FLAGS := -O1 -nostdlib -ffreestanding $(WARN)
+FIXTURES := $(foreach f,$(HOSTED_FORMATS),$(FIXTURE_DIR)/tiny-$(f)-exec $(FIXTURE_DIR)/tiny-$(f)-pie)
+
+$(FIXTURE_DIR)/tiny-%-exec: tests/unit/fixtures/tiny.c
+	@mkdir -p $(@D)
+	$(Q)$(FIXTURE_CC_$*) $(FIXTURE_FLAGS) -static -no-pie $< -o $@
+
+$(FIXTURE_DIR)/tiny-%-pie: tests/unit/fixtures/tiny.c
+	@mkdir -p $(@D)
+	$(Q)$(FIXTURE_CC_$*) $(FIXTURE_FLAGS) -static-pie -fpie $< -o $@
+
+elf-fixtures: $(FIXTURES)
+
+UNIT_ENV := CLEAVE_ELF_FIXTURES=$(abspath $(FIXTURE_DIR))
+
 # make unit: every suite, each format, plain + Valgrind + sanitizers.
 unit: | deps-unit
-	$(Q)$(MAKE) --no-print-directory hosted-all
-	$(Q)tests/run-unit.sh $(BUILD) "$(HOSTED_FORMATS)" "$(UNIT_TESTS)" all
+	$(Q)$(MAKE) --no-print-directory hosted-all elf-fixtures
+	$(Q)$(UNIT_ENV) tests/run-unit.sh $(BUILD) "$(HOSTED_FORMATS)" "$(UNIT_TESTS)" all
 
 # make valgrind: only the Valgrind ring of the unit suites.
 valgrind: | deps-unit
-	$(Q)$(MAKE) --no-print-directory hosted-all
-	$(Q)tests/run-unit.sh $(BUILD) "$(HOSTED_FORMATS)" "$(UNIT_TESTS)" valgrind
+	$(Q)$(MAKE) --no-print-directory hosted-all elf-fixtures
+	$(Q)$(UNIT_ENV) tests/run-unit.sh $(BUILD) "$(HOSTED_FORMATS)" "$(UNIT_TESTS)" valgrind
 
 # make asan: only the sanitizer ring of the unit suites.
 asan: | deps-unit
-	$(Q)$(MAKE) --no-print-directory hosted-all
-	$(Q)tests/run-unit.sh $(BUILD) "$(HOSTED_FORMATS)" "$(UNIT_TESTS)" san
+	$(Q)$(MAKE) --no-print-directory hosted-all elf-fixtures
+	$(Q)$(UNIT_ENV) tests/run-unit.sh $(BUILD) "$(HOSTED_FORMATS)" "$(UNIT_TESTS)" san
 
 deps-unit:
 	$(Q)$(DEPS) unit
 
-.PHONY: hosted-all clean-hosted unit valgrind asan deps-unit
+.PHONY: hosted-all clean-hosted unit valgrind asan deps-unit elf-fixtures

@@ -3,7 +3,7 @@
 # are present. Usage: scripts/deps.sh GROUP...   (groups: unit fuzz qemu musl bench all)
 set -eu
 
-pkgs_unit="gcc make libcmocka-dev valgrind bear pkg-config"
+pkgs_unit="gcc make libcmocka-dev valgrind bear pkg-config gcc-aarch64-linux-gnu"
 pkgs_fuzz="clang libclang-rt-14-dev libelf-dev elfutils afl++"
 pkgs_qemu="qemu-system-x86 qemu-system-arm qemu-user gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu cpio gdb-multiarch"
 pkgs_bench="gnuplot-nox"

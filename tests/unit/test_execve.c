@@ -1,5 +1,6 @@
 /* execve through the syscall layer: the commit half, vfork, threads, CLOEXEC,
  * signal reset, failures that keep the old image, and fork+exec+exit+wait loops. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -205,6 +206,66 @@ static void test_fork_exec_exit_wait_loop(void **state)
 	assert_int_equal(kmem_live_objects(), objects);
 }
 
+/* Read the whole file at path into a malloc'd buffer; NULL when it cannot. */
+static uint8_t *slurp(const char *path, size_t *size)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf = NULL;
+	long n;
+
+	if (!f)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0) {
+		buf = malloc((size_t)n);
+		if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+			free(buf);
+			buf = NULL;
+		}
+		*size = (size_t)n;
+	}
+	fclose(f);
+	return buf;
+}
+
+/* Real binaries from the cross compiler (ET_EXEC and static PIE) exec through the
+ * syscall: the entry is the ELF's (biased for PIE) and argc/argv sit at sp. */
+static void test_exec_real_binaries(void **state)
+{
+	const char *dir = getenv("CLEAVE_ELF_FIXTURES");
+	const char *kinds[] = { "exec", "pie" };
+
+	(void)state;
+	if (!dir)
+		skip();
+	for (int i = 0; i < 2; i++) {
+		char path[512];
+		struct task *child;
+		uint64_t entry, argc;
+		size_t size = 0;
+		int pid;
+		uint8_t *elf;
+
+		snprintf(path, sizeof(path), "%s/tiny-%s-%s", dir, hal_pt_geometry()->name, kinds[i]);
+		elf = slurp(path, &size);
+		assert_non_null(elf);
+		memcpy(&entry, elf + 24, sizeof(entry)); /* e_entry */
+		assert_int_equal(vfs_create_file("/bin/tiny", 0755, elf, size), 0);
+		free(elf);
+		child = sim_fork(init);
+		assert_int_equal(do_exec(child, "/bin/tiny"), -EKNORESULT);
+		if (i == 0)
+			assert_true(sim_pc(child) == entry);
+		else
+			assert_true(sim_pc(child) > entry && (sim_pc(child) & 0xfff) == (entry & 0xfff));
+		assert_int_equal(aspace_read(child->proc->as, sim_sp(child), &argc, 8), 0);
+		assert_true(argc == 2);
+		assert_true((sim_sp(child) & 15) == 0);
+		pid = child->proc->pid;
+		sim_syscall(child, NR_exit_group, 0, 0, 0, 0, 0, 0);
+		assert_int_equal(SYS4(init, NR_wait4, pid, 0, 0, 0), pid);
+	}
+}
+
 /* execve with the k-th allocation failing for every k: -ENOMEM and the old image
  * running, until it succeeds. */
 static void test_exec_fault_injection(void **state)
@@ -243,6 +304,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_exec_from_thread_ends_others, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fork_exec_exit_wait_loop, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_exec_fault_injection, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_exec_real_binaries, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("execve", tests, NULL, NULL);
