@@ -17,6 +17,7 @@ $(BUILD)/initramfs-$(1).cpio: userspace-$(1)
 	$(Q)rm -rf $(BUILD)/rootfs-$(1)
 	$(Q)mkdir -p $(BUILD)/rootfs-$(1)
 	$(Q)cp -a $(BUILD)/userspace-$(1)/. $(BUILD)/rootfs-$(1)/
+	$(Q)mkdir -p -m 1777 $(BUILD)/rootfs-$(1)/tmp
 	$(Q)$(if $(ROOTFS_EXTRA),test -d "$(ROOTFS_EXTRA)" || \
 		{ echo "ROOTFS_EXTRA=$(ROOTFS_EXTRA) is not a directory" >&2; exit 1; }; \
 		cp -a "$(ROOTFS_EXTRA)"/. $(BUILD)/rootfs-$(1)/,:)
