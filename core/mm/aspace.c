@@ -227,26 +227,55 @@ fail:
 	return rc;
 }
 
-int aspace_write(struct aspace *as, vaddr_t va, const void *src, size_t n)
+/* One page-sized piece of a kernel access to a space, handed to a chunk function. */
+struct chunk {
+	struct vma *vma; /* the VMA holding the piece */
+	vaddr_t page;    /* page-aligned address of the piece's page */
+	size_t off;      /* offset of the piece within its page */
+	size_t len;      /* bytes in the piece */
+	char *buf;       /* the kernel side of the piece */
+};
+
+/* Split [va, va+n) of as into pieces that stay within one page and call fn on each
+ * in order; -EFAULT where no VMA covers a piece, else fn's first nonzero result. */
+static int for_each_chunk(struct aspace *as, vaddr_t va, char *buf, size_t n,
+			  int (*fn)(struct aspace *as, const struct chunk *c))
 {
-	const char *from = src;
+	struct chunk c;
+	int rc;
 
 	while (n) {
-		vaddr_t page = ALIGN_DOWN(va, PAGE_SIZE);
-		size_t off = va - page, chunk = MIN(n, PAGE_SIZE - off);
-		struct vma *v = vma_find(&as->vmas, va);
-		paddr_t pa;
-
-		if (!v)
+		c.page = ALIGN_DOWN(va, PAGE_SIZE);
+		c.off = va - c.page;
+		c.len = MIN(n, PAGE_SIZE - c.off);
+		c.buf = buf;
+		c.vma = vma_find(&as->vmas, va);
+		if (!c.vma)
 			return -EFAULT;
-		if (mm_prepare_write(as, v, page, &pa))
-			return -ENOMEM;
-		memcpy((char *)hal_phys_to_virt(pa) + off, from, chunk);
-		va += chunk;
-		from += chunk;
-		n -= chunk;
+		rc = fn(as, &c);
+		if (rc)
+			return rc;
+		va += c.len;
+		buf += c.len;
+		n -= c.len;
 	}
 	return 0;
+}
+
+/* Chunk function of aspace_write: give the page a private frame, copy into it. */
+static int write_chunk(struct aspace *as, const struct chunk *c)
+{
+	paddr_t pa;
+
+	if (mm_prepare_write(as, c->vma, c->page, &pa))
+		return -ENOMEM;
+	memcpy((char *)hal_phys_to_virt(pa) + c->off, c->buf, c->len);
+	return 0;
+}
+
+int aspace_write(struct aspace *as, vaddr_t va, const void *src, size_t n)
+{
+	return for_each_chunk(as, va, (char *)src, n, write_chunk);
 }
 
 /* Frame holding page of v if one is mapped or allocated, else 0 (reads as zero). */
@@ -263,26 +292,19 @@ static paddr_t frame_for_read(struct aspace *as, struct vma *v, vaddr_t page)
 	return v->obj->pages[idx];
 }
 
+/* Chunk function of aspace_read: copy out of the page, or zeroes if it has none. */
+static int read_chunk(struct aspace *as, const struct chunk *c)
+{
+	paddr_t pa = frame_for_read(as, c->vma, c->page);
+
+	if (pa)
+		memcpy(c->buf, (char *)hal_phys_to_virt(pa) + c->off, c->len);
+	else
+		memset(c->buf, 0, c->len);
+	return 0;
+}
+
 int aspace_read(struct aspace *as, vaddr_t va, void *dst, size_t n)
 {
-	char *to = dst;
-
-	while (n) {
-		vaddr_t page = ALIGN_DOWN(va, PAGE_SIZE);
-		size_t off = va - page, chunk = MIN(n, PAGE_SIZE - off);
-		struct vma *v = vma_find(&as->vmas, va);
-		paddr_t pa;
-
-		if (!v)
-			return -EFAULT;
-		pa = frame_for_read(as, v, page);
-		if (pa)
-			memcpy(to, (char *)hal_phys_to_virt(pa) + off, chunk);
-		else
-			memset(to, 0, chunk);
-		va += chunk;
-		to += chunk;
-		n -= chunk;
-	}
-	return 0;
+	return for_each_chunk(as, va, dst, n, read_chunk);
 }
