@@ -37,6 +37,7 @@ include mk/bench.mk
 include $(wildcard platform/*/kernel.mk)
 include userspace/userspace.mk
 include mk/initramfs.mk
+include mk/fuzz.mk
 include mk/test.mk
 
 # A fresh build in a scratch directory, watched by bear, so every target's flags

@@ -4,7 +4,7 @@
 set -eu
 
 pkgs_unit="gcc make libcmocka-dev valgrind bear pkg-config gcc-aarch64-linux-gnu"
-pkgs_fuzz="clang libclang-rt-14-dev libelf-dev elfutils afl++"
+pkgs_fuzz="clang libclang-rt-14-dev libelf-dev elfutils afl++ llvm"
 pkgs_qemu="qemu-system-x86 qemu-system-arm qemu-user gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu cpio gdb-multiarch"
 pkgs_bench="gnuplot-nox"
 pkgs_musl="musl-tools gcc-aarch64-linux-gnu qemu-user qemu-user-binfmt"
