@@ -8,7 +8,7 @@ HOSTED_VARIANTS := plain san
 CORE_SRCS := $(filter-out core/lib/string.c core/sys/table_%.c,$(wildcard core/lib/*.c core/mm/*.c core/elf/*.c core/proc/*.c core/fs/*.c core/sys/*.c))
 HOSTED_SRCS := $(filter-out platform/hosted/hw_%.c,$(wildcard platform/hosted/*.c))
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
-UNIT_SUPPORT := $(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c))
+UNIT_SUPPORT := $(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c)) $(wildcard tests/ktest/*.c)
 
 HOSTED_CC_plain := gcc
 HOSTED_CC_san := gcc

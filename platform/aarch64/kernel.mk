@@ -22,7 +22,9 @@ A64_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,noexecstack 
 A64_CORE_SRCS := $(wildcard core/lib/*.c core/mm/*.c core/elf/*.c core/proc/*.c core/fs/*.c) \
 	$(filter-out core/sys/table_%.c,$(wildcard core/sys/*.c)) core/sys/table_aarch64.c
 A64_PLAT_SRCS := $(wildcard platform/aarch64/*.c platform/aarch64/*.S)
-A64_OBJS := $(patsubst %,$(A64_DIR)/%.o,$(A64_CORE_SRCS) $(A64_PLAT_SRCS))
+# The shared core tests (also run hosted by tests/unit/test_ktest.c) join the selftest.
+A64_KTEST_SRCS := $(wildcard tests/ktest/*.c)
+A64_OBJS := $(patsubst %,$(A64_DIR)/%.o,$(A64_CORE_SRCS) $(A64_PLAT_SRCS) $(A64_KTEST_SRCS))
 
 A64_MEM ?= 512M
 A64_INITRD := $(BUILD)/initramfs-aarch64.cpio

@@ -3,6 +3,7 @@
  * with "N passed, N failed". These cover the platform and the core pieces it relies on
  * (frames, kprintf, heap, MMU, user copies); core's shared test bodies can join later.
  */
+#include "../../tests/ktest/ktest.h"
 #include "a64.h"
 #include "sysreg.h"
 
@@ -17,11 +18,6 @@
 #include "../../core/mm/vma.h"
 
 #define TEST_UVA 0x400000ul /* a user-range address for the page-table checks */
-
-struct selftest {
-	const char *name;
-	bool (*run)(void);
-};
 
 /* Report a failed expectation as a TAP diagnostic; returns false. */
 static bool check_failed(const char *what, long got, long want)
@@ -286,7 +282,7 @@ static bool test_usercopy_fixup(void)
 	return true;
 }
 
-static const struct selftest tests[] = {
+static const struct ktest tests[] = {
 	{ "device tree: RAM ranges usable and page aligned", test_ram_ranges },
 	{ "frames: alloc/free keeps exact free count", test_frames_count },
 	{ "frames: zeroed frame through the direct map", test_frames_zeroed },
@@ -303,15 +299,5 @@ static const struct selftest tests[] = {
 
 unsigned selftest_run(void)
 {
-	unsigned failed = 0;
-
-	kprintf("TAP version 13\n1..%zu\n", ARRAY_SIZE(tests));
-	for (size_t i = 0; i < ARRAY_SIZE(tests); i++) {
-		bool ok = tests[i].run();
-
-		failed += !ok;
-		kprintf("%sok %zu - %s\n", ok ? "" : "not ", i + 1, tests[i].name);
-	}
-	kprintf("%zu passed, %u failed\n", ARRAY_SIZE(tests) - failed, failed);
-	return failed;
+	return ktest_run_all(tests, ARRAY_SIZE(tests));
 }

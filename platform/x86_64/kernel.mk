@@ -18,7 +18,10 @@ X86_LDS := platform/x86_64/linker.ld
 X86_CORE_SRCS := $(wildcard core/lib/*.c core/mm/*.c core/elf/*.c core/proc/*.c core/fs/*.c) \
 	$(filter-out core/sys/table_%.c,$(wildcard core/sys/*.c)) core/sys/table_x86_64.c
 X86_PLAT_SRCS := $(wildcard platform/x86_64/*.c platform/x86_64/*.S)
-X86_OBJS := $(patsubst %,$(X86_DIR)/%.o,$(basename $(X86_CORE_SRCS) $(X86_PLAT_SRCS)))
+# The shared core tests (also run hosted by tests/unit/test_ktest.c) join the selftest.
+X86_KTEST_SRCS := $(wildcard tests/ktest/*.c)
+X86_OBJS := $(patsubst %,$(X86_DIR)/%.o,$(basename $(X86_CORE_SRCS) $(X86_PLAT_SRCS) \
+	$(X86_KTEST_SRCS)))
 
 X86_CC := gcc
 X86_LD := ld
@@ -40,6 +43,10 @@ X86_TEST_APPEND ?= init=/init cleave.test=1
 X86_TEST_TIMEOUT ?= 300
 
 $(X86_DIR)/core/%.o: core/%.c
+	@mkdir -p $(@D)
+	$(Q)$(X86_CC) $(X86_KFLAGS) -Icore -c $< -o $@
+
+$(X86_DIR)/tests/ktest/%.o: tests/ktest/%.c
 	@mkdir -p $(@D)
 	$(Q)$(X86_CC) $(X86_KFLAGS) -Icore -c $< -o $@
 

@@ -2,6 +2,7 @@
  * Boot self tests (cleave.test=1): platform and core-library checks that need the
  * real machine. Prints KTAP-style TAP on the console and ends with "N passed, N failed".
  */
+#include "../../tests/ktest/ktest.h"
 #include "x86.h"
 
 #include "lib/failpoint.h"
@@ -17,11 +18,6 @@ int x86_probe_read(const void *p);
 int x86_probe_exec(const void *code);
 void x86_probe_fault(void);
 void x86_probe_exec_fault(void);
-
-struct selftest {
-	const char *name;
-	bool (*run)(void);
-};
 
 static const uint64_t rodata_word = 0x1234;
 
@@ -267,7 +263,7 @@ static bool test_smap_smep_enforced(void)
 	return ok;
 }
 
-static const struct selftest tests[] = {
+static const struct ktest tests[] = {
 	{ "kprintf formats flags, widths and sizes", test_kprintf_format },
 	{ "command line cleave.test=1 parses", test_cmdline },
 	{ "frame alloc/put keeps the free count exact", test_frames_count },
@@ -287,15 +283,5 @@ static const struct selftest tests[] = {
 
 unsigned selftest_run(void)
 {
-	unsigned failed = 0;
-
-	kprintf("TAP version 13\n1..%zu\n", ARRAY_SIZE(tests));
-	for (size_t i = 0; i < ARRAY_SIZE(tests); i++) {
-		bool ok = tests[i].run();
-
-		failed += !ok;
-		kprintf("%sok %zu - %s\n", ok ? "" : "not ", i + 1, tests[i].name);
-	}
-	kprintf("%zu passed, %u failed\n", ARRAY_SIZE(tests) - failed, failed);
-	return failed;
+	return ktest_run_all(tests, ARRAY_SIZE(tests));
 }
