@@ -152,13 +152,30 @@ uint64_t hal_clock_ns(void);
 struct ksigaction;
 
 /* Push a Linux rt_sigframe for signal sig onto the user stack of r in the current
- * address space (saving r and saved_mask in it) and set r to enter act->handler with
- * the architecture's arguments and return address (act->restorer). 0 or -EFAULT. */
+ * address space (saving r, saved_mask and the current task's FP state in it) and set r
+ * to enter act->handler with the architecture's arguments and return address
+ * (act->restorer). 0, or -EFAULT/-ENOMEM with r unchanged. */
 int hal_signal_push_frame(struct uregs *r, int sig, const struct ksigaction *act,
 			  uint64_t saved_mask);
-/* rt_sigreturn: restore r from the frame at r's stack pointer; *mask gets the saved
- * signal mask. 0 or -EFAULT (then r is unchanged). */
+/* rt_sigreturn: restore r and the FP state from the frame at r's stack pointer; *mask
+ * gets the saved signal mask. 0, or -EFAULT/-EINVAL (unreadable frame, FP record the
+ * hardware or the ABI refuses) with r, *mask and the FP state unchanged. */
 int hal_signal_pop_frame(struct uregs *r, uint64_t *mask);
+
+/* ---- FP/SIMD state of the current task, in the signal-frame format ------------- *
+ * The record is the architecture's Linux frame format: x86_64 the 512-byte FXSAVE
+ * image sigcontext.fpstate points at; aarch64 the 528-byte fpsimd_context (head,
+ * fpsr, fpcr, v0-v31). The sigframe code calls these for task_current(). */
+
+/* Size in bytes of the FP record (constant). */
+size_t hal_fpu_state_size(void);
+/* Write the current task's FP state into buf (hal_fpu_state_size() bytes). 0, or
+ * -ENOMEM when its save area cannot be made (the state is then unchanged). */
+int hal_fpu_state_save(void *buf);
+/* Make the record in buf the current task's FP state. 0; -EINVAL when the hardware
+ * or the ABI would refuse it (x86_64: MXCSR bits outside MXCSR_MASK; aarch64: wrong
+ * magic or size) or -ENOMEM, and then the state is unchanged. */
+int hal_fpu_state_restore(const void *buf);
 
 /* ---- Console and stopping ----------------------------------------------------- */
 

@@ -140,6 +140,9 @@ void kstack_paint(void);
 size_t kstack_high_water(void);
 /* Enter user mode with the first runnable task (init); IRQs get masked. */
 _Noreturn void a64_run_userspace(void);
+/* Make t's FP/SIMD state the live one in q0-q31/FPSR/FPCR (saving the previous
+ * owner's); false when its save area cannot be allocated. */
+bool fpsimd_switch_to(struct task *t);
 /* An EL1 abort: when tf->elr is a user-copy access, resolve the fault or redirect the
  * copy to its fixup, and return true; false for any other kernel abort. */
 bool uaccess_fault(struct trap_frame *tf);

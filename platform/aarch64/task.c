@@ -107,7 +107,7 @@ static void frame_from_uregs(struct trap_frame *tf, const struct uregs *r)
 
 /* Make t's FP/SIMD state the live one (first switch-in: its creator's state).
  * False when its area cannot be allocated. */
-static bool fpsimd_switch_to(struct task *t)
+bool fpsimd_switch_to(struct task *t)
 {
 	struct fpsimd_area *a = t->platform;
 

@@ -36,3 +36,11 @@ vaddr_t hosted_last_fault_addr(void);
 void hosted_tlb_reset(void);
 /* TLB hits and misses since the last reset. */
 void hosted_tlb_stats(unsigned long *hits, unsigned long *misses);
+
+/* ---- The simulated FP/SIMD register file (fpu.c) ---- */
+
+/* The live FP state hal_fpu_state_save/restore read and write: hal_fpu_state_size()
+ * bytes in the emulated architecture's signal-frame record format (x86_64: FXSAVE
+ * image; aarch64: fpsimd_context, whose head a save always writes as the valid one).
+ * Starts zeroed; tests set and check it directly. */
+void *hosted_fpu_regs(void);

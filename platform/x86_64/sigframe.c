@@ -4,6 +4,12 @@
  * hal_signal_pop_frame (rt_sigreturn) restores the registers from it. Pure code: all
  * user memory goes through copy_to_user/copy_from_user, so a bad stack is -EFAULT.
  *
+ * FP state: as Linux without XSAVE, the 512-byte FXSAVE image (struct _fpstate) sits
+ * 64-byte aligned below the red zone, the frame below it, and sigcontext.fpstate points
+ * at it; the handler starts with the clean FP state and may edit the saved image.
+ * sigreturn loads the image (refused, so the process dies of SIGSEGV, when misaligned,
+ * unreadable or with MXCSR bits the CPU rejects), or the clean state when fpstate is 0.
+ *
  * Layouts are the Linux user ABI (asm/sigcontext.h, asm-generic/ucontext.h,
  * asm-generic/siginfo.h), written out here with explicit widths and checked below.
  */
@@ -17,6 +23,10 @@
 #define X86_SS_DISABLE 2          /* uc_stack.ss_flags: no alternate stack */
 #define X86_UC_SIGCONTEXT_SS 0x2  /* uc_flags: the ss slot is saved */
 #define X86_UC_STRICT_RESTORE_SS 0x4
+#define X86_FPSTATE_SIZE 512      /* FXSAVE image: struct _fpstate */
+#define X86_FPSTATE_ALIGN 64      /* where Linux puts it (XSAVE's alignment) */
+#define X86_FCW_DEFAULT 0x37f     /* x87 control word after FNINIT */
+#define X86_MXCSR_DEFAULT 0x1f80  /* all SSE exceptions masked, round to nearest */
 
 /* RFLAGS bits a user context may change through sigreturn: the arithmetic flags,
  * TF, DF and AC (Linux's set minus RF). IF, IOPL, NT, VM, VIF/VIP never come from
@@ -48,7 +58,7 @@ struct x86_sigcontext {
 	uint64_t rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip, eflags;
 	uint16_t cs, gs, fs, ss;
 	uint64_t err, trapno, oldmask, cr2;
-	uint64_t fpstate; /* user pointer to FP/XSAVE state; 0 = none saved (FP is future work) */
+	uint64_t fpstate; /* user pointer to the FXSAVE image; 0 = none (clean state) */
 	uint64_t reserved1[8];
 };
 
@@ -85,20 +95,54 @@ static bool x86_user_pc_ok(uint64_t pc)
 	return pc < hal_pt_geometry()->user_top;
 }
 
-/* Address of a frame below rsp's red zone such that frame + 8 is 16-byte aligned
- * (the handler starts as if called); 0 when the stack is too low to hold it. */
-static vaddr_t x86_frame_addr(uint64_t rsp)
+/* Address of the FP image: 64-byte aligned below rsp's red zone; 0 when the stack is
+ * too low to hold it and the frame below it. */
+static vaddr_t x86_fpstate_addr(uint64_t rsp)
 {
-	uint64_t need = X86_RED_ZONE + sizeof(struct x86_rt_sigframe) + 16;
+	uint64_t need = X86_RED_ZONE + X86_FPSTATE_SIZE + X86_FPSTATE_ALIGN +
+			sizeof(struct x86_rt_sigframe) + 16;
 
 	if (rsp < need)
 		return 0;
-	return ALIGN_DOWN(rsp - X86_RED_ZONE - sizeof(struct x86_rt_sigframe), 16) - 8;
+	return ALIGN_DOWN(rsp - X86_RED_ZONE - X86_FPSTATE_SIZE, X86_FPSTATE_ALIGN);
 }
 
-/* Fill sc with r's registers and the old mask (no FP state: fpstate = 0). */
+/* Address of a frame below the FP image at fpstate (nonzero) such that frame + 8 is
+ * 16-byte aligned (the handler starts as if called). */
+static vaddr_t x86_frame_addr(vaddr_t fpstate)
+{
+	return ALIGN_DOWN(fpstate - sizeof(struct x86_rt_sigframe), 16) - 8;
+}
+
+/* The FXSAVE image of the clean FP state (FNINIT, default MXCSR), as Linux gives a
+ * handler and a sigreturn without fpstate. */
+static const void *x86_fpu_clean(void)
+{
+	static const uint16_t clean[X86_FPSTATE_SIZE / 2] = {
+		[0] = X86_FCW_DEFAULT,
+		[12] = X86_MXCSR_DEFAULT, /* byte 24: MXCSR */
+	};
+
+	return clean;
+}
+
+/* sigreturn's FP part: load the image at user address fpstate (16-byte aligned, as
+ * FXRSTOR needs), or the clean state when fpstate is 0. 0, -EFAULT or -EINVAL, with
+ * the FP state unchanged on failure. */
+static int x86_restore_fpstate(uint64_t fpstate)
+{
+	uint8_t fx[X86_FPSTATE_SIZE];
+
+	if (!fpstate)
+		return hal_fpu_state_restore(x86_fpu_clean());
+	if (!IS_ALIGNED(fpstate, 16) || copy_from_user(fx, fpstate, sizeof(fx)))
+		return -EFAULT;
+	return hal_fpu_state_restore(fx);
+}
+
+/* Fill sc with r's registers, the old mask and the FP image's address. */
 static void x86_save_sigcontext(struct x86_sigcontext *sc, const struct uregs *r,
-				uint64_t mask)
+				uint64_t mask, vaddr_t fpstate)
 {
 	*sc = (struct x86_sigcontext){
 		.r8 = r->r8, .r9 = r->r9, .r10 = r->r10, .r11 = r->r11,
@@ -108,6 +152,7 @@ static void x86_save_sigcontext(struct x86_sigcontext *sc, const struct uregs *r
 		.rip = r->rip, .eflags = r->rflags,
 		.cs = (uint16_t)r->cs, .ss = (uint16_t)r->ss,
 		.oldmask = mask,
+		.fpstate = fpstate,
 	};
 }
 
@@ -125,26 +170,43 @@ static void x86_load_sigcontext(struct uregs *r, const struct x86_sigcontext *sc
 	r->ss = X86_USER_SS;
 }
 
-/* Write an rt_sigframe for sig below r's stack, then point r at act->handler with
- * rdi = sig, rsi = &info, rdx = &uc, rax = 0 and rsp at the frame (its first word
- * is act->restorer). 0, or -EFAULT with r unchanged. */
+/* Fill f for sig from r: return address, ucontext (registers, mask, fpstate), info. */
+static void x86_fill_frame(struct x86_rt_sigframe *f, const struct uregs *r, int sig,
+			   const struct ksigaction *act, uint64_t mask, vaddr_t fpstate)
+{
+	*f = (struct x86_rt_sigframe){ 0 };
+	f->pretcode = act->restorer;
+	f->uc.uc_flags = X86_UC_SIGCONTEXT_SS | X86_UC_STRICT_RESTORE_SS;
+	f->uc.uc_stack.ss_flags = X86_SS_DISABLE;
+	x86_save_sigcontext(&f->uc.uc_mcontext, r, mask, fpstate);
+	f->uc.uc_sigmask = mask;
+	f->info.si_signo = sig;
+	f->info.si_code = 0; /* SI_USER */
+}
+
+/* Write the FP image and an rt_sigframe for sig below r's stack, give the task the
+ * clean FP state, then point r at act->handler with rdi = sig, rsi = &info, rdx = &uc,
+ * rax = 0 and rsp at the frame (its first word is act->restorer). 0, or -EFAULT or
+ * -ENOMEM with r and the FP state unchanged. */
 int hal_signal_push_frame(struct uregs *r, int sig, const struct ksigaction *act,
 			  uint64_t saved_mask)
 {
-	struct x86_rt_sigframe f = { 0 };
-	vaddr_t frame = x86_frame_addr(r->rsp);
+	struct x86_rt_sigframe f;
+	uint8_t fx[X86_FPSTATE_SIZE];
+	vaddr_t fpstate = x86_fpstate_addr(r->rsp);
+	vaddr_t frame = fpstate ? x86_frame_addr(fpstate) : 0;
+	int rc = -EFAULT;
 
 	if (!frame || !x86_user_pc_ok(act->handler))
 		goto fault;
-	f.pretcode = act->restorer;
-	f.uc.uc_flags = X86_UC_SIGCONTEXT_SS | X86_UC_STRICT_RESTORE_SS;
-	f.uc.uc_stack.ss_flags = X86_SS_DISABLE;
-	x86_save_sigcontext(&f.uc.uc_mcontext, r, saved_mask);
-	f.uc.uc_sigmask = saved_mask;
-	f.info.si_signo = sig;
-	f.info.si_code = 0; /* SI_USER */
-	if (copy_to_user(frame, &f, sizeof(f)))
+	rc = hal_fpu_state_save(fx);
+	if (rc)
 		goto fault;
+	rc = -EFAULT;
+	x86_fill_frame(&f, r, sig, act, saved_mask, fpstate);
+	if (copy_to_user(fpstate, fx, sizeof(fx)) || copy_to_user(frame, &f, sizeof(f)))
+		goto fault;
+	(void)hal_fpu_state_restore(x86_fpu_clean()); /* the save made the area */
 	r->rip = act->handler;
 	r->rdi = (uint64_t)sig;
 	r->rsi = frame + offsetof(struct x86_rt_sigframe, info);
@@ -153,23 +215,28 @@ int hal_signal_push_frame(struct uregs *r, int sig, const struct ksigaction *act
 	r->rsp = frame;
 	return 0;
 fault:
-	return -EFAULT;
+	return rc;
 }
 
 /* rt_sigreturn: the handler's ret popped pretcode, so the ucontext is at rsp. Restore
- * r from it and return its mask in *mask. 0, or -EFAULT (unreadable frame, or a rip
- * outside the user range) with r and *mask unchanged. */
+ * the FP state and r from it and return its mask in *mask. 0, or -EFAULT (unreadable
+ * frame or FP image, a rip outside the user range) or -EINVAL (an FP image the CPU
+ * refuses) with r, *mask and the FP state unchanged. */
 int hal_signal_pop_frame(struct uregs *r, uint64_t *mask)
 {
 	struct x86_ucontext uc;
+	int rc = -EFAULT;
 
 	if (copy_from_user(&uc, r->rsp, sizeof(uc)))
 		goto fault;
 	if (!x86_user_pc_ok(uc.uc_mcontext.rip))
 		goto fault;
+	rc = x86_restore_fpstate(uc.uc_mcontext.fpstate);
+	if (rc)
+		goto fault;
 	x86_load_sigcontext(r, &uc.uc_mcontext);
 	*mask = uc.uc_sigmask;
 	return 0;
 fault:
-	return -EFAULT;
+	return rc;
 }

@@ -2,7 +2,9 @@
  * Signal frames (platform/<fmt>/sigframe.c), built once per format (HOSTED_FORMAT_x86_64
  * or HOSTED_FORMAT_aarch64): handler entry registers, the frame bytes at the Linux ABI
  * offsets (numbers taken from the kernel's uapi headers, not from the implementation),
- * rt_sigreturn round trips, frames edited by the handler, and every refusal.
+ * rt_sigreturn round trips, frames edited by the handler, and every refusal. The FP
+ * state is the hosted CPU's simulated register file (hosted_fpu_regs): a test sets
+ * it, pushes, clobbers it as the handler would, pops and checks it came back.
  */
 #if defined(HOSTED_FORMAT_x86_64) && defined(__x86_64__) && defined(__linux__)
 #define _GNU_SOURCE /* REG_* from <sys/ucontext.h>, to cross-check the offsets */
@@ -48,6 +50,13 @@
 #define RET_OFF (MC_OFF + 104)    /* sigcontext.rax */
 #define REGS_OFF MC_OFF           /* sigcontext.r8 */
 #define NREGS 18                  /* r8..r15 rdi rsi rbp rbx rdx rax rcx rsp rip eflags */
+#define FP_SIZE 512               /* struct _fpstate: the FXSAVE image */
+#define FPSTATE_PTR_OFF (MC_OFF + 184) /* sigcontext.fpstate */
+#define FP_MXCSR 24               /* _fpstate.mxcsr */
+#define FP_XMM0 160               /* _fpstate._xmm[0] */
+#define FP_VREG0 FP_XMM0          /* a 128-bit vector register in the record */
+#define ROUND_UP_OFF FP_MXCSR     /* MXCSR.RC = 10b: round up, exceptions masked */
+#define ROUND_UP_VALUE 0x5f80u
 #else
 #define FRAME_SIZE 4688  /* siginfo (128) + ucontext (176 + 288 + 4096) */
 #define UC_OFF 128
@@ -60,6 +69,15 @@
 #define RESERVED_OFF (MC_OFF + 288)
 #define REGS_OFF (MC_OFF + 8)     /* sigcontext.regs[0], after fault_address */
 #define NREGS 34                  /* x0..x30 sp pc pstate */
+#define FP_SIZE 528               /* struct fpsimd_context */
+#define FP_MAGIC 0x46508001u      /* FPSIMD_MAGIC */
+#define ESR_MAGIC 0x45535201u
+#define FP_FPSR 8
+#define FP_FPCR 12
+#define FP_V0 16                  /* fpsimd_context.vregs[0] */
+#define FP_VREG0 FP_V0
+#define ROUND_UP_OFF FP_FPCR      /* FPCR.RMode = 01b: round towards +infinity */
+#define ROUND_UP_VALUE 0x00400000u
 #endif
 
 #ifdef HAVE_HOST_UCONTEXT
@@ -69,10 +87,15 @@ _Static_assert(offsetof(ucontext_t, uc_mcontext.gregs[REG_RIP]) == PC_OFF - UC_O
 _Static_assert(offsetof(ucontext_t, uc_mcontext.gregs[REG_EFL]) == FLAGS_OFF - UC_OFF, "efl");
 _Static_assert(offsetof(ucontext_t, uc_mcontext.gregs[REG_RAX]) == RET_OFF - UC_OFF, "rax");
 _Static_assert(offsetof(ucontext_t, uc_sigmask) == SIGMASK_OFF - UC_OFF, "sigmask");
+_Static_assert(offsetof(ucontext_t, uc_mcontext.fpregs) == FPSTATE_PTR_OFF - UC_OFF, "fpregs");
+_Static_assert(sizeof(struct _libc_fpstate) == FP_SIZE, "fpstate size");
+_Static_assert(offsetof(struct _libc_fpstate, mxcsr) == FP_MXCSR, "fpstate.mxcsr");
+_Static_assert(offsetof(struct _libc_fpstate, _xmm) == FP_XMM0, "fpstate._xmm");
 #endif
 
 static struct aspace *as;
 static const struct ksigaction act = { .handler = HANDLER, .restorer = RESTORER };
+static uint8_t fp_before[FP_SIZE]; /* the live FP state push_and_check pushed */
 
 /* Machine with one active space: a 4-page RW stack and a read-only page. */
 static int setup(void **state)
@@ -120,6 +143,27 @@ static void user_read(vaddr_t va, void *dst, size_t n)
 static void user_write64(vaddr_t va, uint64_t v)
 {
 	assert_int_equal(hosted_user_write(va, &v, sizeof(v)), FAULT_HANDLED);
+}
+
+/* Store a 32-bit value into the frame as the handler would. */
+static void user_write32(vaddr_t va, uint32_t v)
+{
+	assert_int_equal(hosted_user_write(va, &v, sizeof(v)), FAULT_HANDLED);
+}
+
+/* The simulated CPU's live FP register file. */
+static uint8_t *fp_live(void)
+{
+	return hosted_fpu_regs();
+}
+
+/* Address of the FP record of the frame at frame (per format, below). */
+static vaddr_t fp_addr(vaddr_t frame);
+
+/* Store v at offset off of the FP record buf. */
+static void put32(uint8_t *buf, size_t off, uint32_t v)
+{
+	memcpy(buf + off, &v, sizeof(v));
 }
 
 /* ---- Per-format register helpers ------------------------------------------------ */
@@ -172,12 +216,17 @@ static struct uregs entry_regs(const struct uregs *before, vaddr_t frame)
 }
 
 /* The frame address is where the handler starts: aligned as after a call, below
- * the red zone. */
+ * the FP image, which is 64-byte aligned below the red zone (Linux's order). */
 static void check_placement(vaddr_t sp, vaddr_t frame)
 {
+	vaddr_t fp = fp_addr(frame);
+
+	assert_true(fp % 64 == 0);
+	assert_true(fp + FP_SIZE <= sp - 128);
+	assert_true(fp + FP_SIZE + 128 + 64 > sp);
 	assert_true((frame + 8) % 16 == 0);
-	assert_true(frame + FRAME_SIZE <= sp - 128);
-	assert_true(frame + FRAME_SIZE + 128 + 24 > sp); /* slack: align down 16, then 8 */
+	assert_true(frame + FRAME_SIZE <= fp);
+	assert_true(frame + FRAME_SIZE + 24 > fp); /* slack: align down 16, then 8 */
 }
 
 /* Format-specific bytes: pretcode, sigcontext selectors, FP pointer, oldmask. */
@@ -189,7 +238,7 @@ static void check_frame_extra(const uint8_t *f, const struct uregs *before, vadd
 	assert_int_equal(f[MC_OFF + 144] | f[MC_OFF + 145] << 8, before->cs);
 	assert_int_equal(f[MC_OFF + 150] | f[MC_OFF + 151] << 8, before->ss);
 	assert_true(get64(f, MC_OFF + 168) == OLD_MASK);  /* oldmask */
-	assert_true(get64(f, MC_OFF + 184) == 0);         /* fpstate: none */
+	assert_true(get64(f, FPSTATE_PTR_OFF) != 0);       /* fpstate (checked by placement) */
 }
 
 /* What the handler's return does before rt_sigreturn: ret pops pretcode. */
@@ -234,6 +283,49 @@ static void poison_privilege(vaddr_t frame)
 
 	assert_int_equal(hosted_user_write(frame + MC_OFF + 144, sel, sizeof(sel)),
 			 FAULT_HANDLED);
+}
+
+/* Address of the FP record of the frame at frame: sigcontext.fpstate. */
+static vaddr_t fp_addr(vaddr_t frame)
+{
+	uint64_t p;
+
+	user_read(frame + FPSTATE_PTR_OFF, &p, sizeof(p));
+	return p;
+}
+
+/* A seeded live FP state the CPU could hold (a valid MXCSR, some flags set). */
+static void fill_fp(uint64_t seed)
+{
+	uint8_t *fp = fp_live();
+
+	for (size_t i = 0; i < FP_SIZE; i++)
+		fp[i] = (uint8_t)(seed * 7 + i * 13);
+	put32(fp, FP_MXCSR, 0x1f80 | (seed & 0x3f));
+}
+
+/* The FXSAVE image of the clean state: FCW 0x37f, MXCSR 0x1f80, all else zero. */
+static void fp_clean(uint8_t out[FP_SIZE])
+{
+	memset(out, 0, FP_SIZE);
+	out[0] = 0x7f;
+	out[1] = 0x03;
+	put32(out, FP_MXCSR, 0x1f80);
+}
+
+/* Linux gives the handler the clean FP state. */
+static void check_fp_handler_state(void)
+{
+	uint8_t clean[FP_SIZE];
+
+	fp_clean(clean);
+	assert_memory_equal(fp_live(), clean, FP_SIZE);
+}
+
+/* Make the saved FP record one the hardware refuses (MXCSR reserved bit 16). */
+static void poison_fp(vaddr_t frame)
+{
+	user_write32(fp_addr(frame) + FP_MXCSR, 0x11f80);
 }
 
 #else /* aarch64 */
@@ -289,15 +381,18 @@ static void check_placement(vaddr_t sp, vaddr_t frame)
 	assert_true(frame + FRAME_SIZE + 16 + 16 > sp);
 }
 
-/* Format-specific bytes: fault_address, the empty record list, the frame record. */
+/* Format-specific bytes: fault_address, the fpsimd record then only zeros (the
+ * terminator record), the frame record. */
 static void check_frame_extra(const uint8_t *f, const struct uregs *before, vaddr_t frame)
 {
 	uint64_t rec[2];
 
 	assert_true(get64(f, UC_OFF) == 0);   /* uc_flags */
 	assert_true(get64(f, MC_OFF) == 0);   /* fault_address */
-	for (size_t i = RESERVED_OFF; i < FRAME_SIZE; i++)
-		assert_int_equal(f[i], 0); /* terminator record, nothing else */
+	assert_int_equal(get32(f, RESERVED_OFF), FP_MAGIC);
+	assert_int_equal(get32(f, RESERVED_OFF + 4), FP_SIZE);
+	for (size_t i = RESERVED_OFF + FP_SIZE; i < FRAME_SIZE; i++)
+		assert_int_equal(f[i], 0);
 	user_read(frame + FRAME_SIZE, rec, sizeof(rec));
 	assert_true(rec[0] == before->x[29]);
 	assert_true(rec[1] == before->x[30]);
@@ -336,6 +431,37 @@ static void poison_privilege(vaddr_t frame)
 	(void)frame;
 }
 
+/* Address of the FP record of the frame at frame: first in __reserved. */
+static vaddr_t fp_addr(vaddr_t frame)
+{
+	return frame + RESERVED_OFF;
+}
+
+/* A seeded live FP/SIMD state: a valid head, fpsr, fpcr and v0-v31 patterns. */
+static void fill_fp(uint64_t seed)
+{
+	uint8_t *fp = fp_live();
+
+	for (size_t i = 0; i < FP_SIZE; i++)
+		fp[i] = (uint8_t)(seed * 7 + i * 13);
+	put32(fp, 0, FP_MAGIC);
+	put32(fp, 4, FP_SIZE);
+	put32(fp, FP_FPSR, 0x8000009f & (uint32_t)(seed * 0x01010101));
+	put32(fp, FP_FPCR, 0x00c00000 & (uint32_t)(seed << 22)); /* RMode */
+}
+
+/* Linux leaves the FP/SIMD registers as they were for the handler. */
+static void check_fp_handler_state(void)
+{
+	assert_memory_equal(fp_live(), fp_before, FP_SIZE);
+}
+
+/* Make the saved FP record one sigreturn refuses (a wrong magic). */
+static void poison_fp(vaddr_t frame)
+{
+	user_write32(fp_addr(frame), FP_MAGIC ^ 1);
+}
+
 #endif
 
 /* ---- Shared steps ---------------------------------------------------------------- */
@@ -347,10 +473,10 @@ static vaddr_t push(struct uregs *r)
 	return get_sp(r);
 }
 
-/* Check the common frame bytes: siginfo, sigmask, saved registers, uc_stack. */
+/* Check the common frame bytes: siginfo, sigmask, saved registers, uc_stack, FP. */
 static void check_frame(const struct uregs *before, vaddr_t frame)
 {
-	static uint8_t f[FRAME_SIZE];
+	static uint8_t f[FRAME_SIZE], fp[FP_SIZE];
 	uint64_t want[NREGS];
 
 	user_read(frame, f, sizeof(f));
@@ -364,6 +490,14 @@ static void check_frame(const struct uregs *before, vaddr_t frame)
 	for (unsigned i = 0; i < NREGS; i++)
 		assert_true(get64(f, REGS_OFF + 8 * i) == want[i]);
 	check_frame_extra(f, before, frame);
+	user_read(fp_addr(frame), fp, sizeof(fp));
+	assert_memory_equal(fp, fp_before, FP_SIZE);
+}
+
+/* Overwrite the live FP state with another valid one, as a handler using FP does. */
+static void scramble_fp(void)
+{
+	fill_fp(0xee);
 }
 
 /* Push from sp, check entry registers, placement and bytes; returns the frame. */
@@ -373,12 +507,15 @@ static vaddr_t push_and_check(struct uregs *r, vaddr_t sp, uint64_t seed)
 	vaddr_t frame;
 
 	fill_regs(r, sp, seed);
+	fill_fp(seed);
+	memcpy(fp_before, fp_live(), FP_SIZE);
 	before = *r;
 	frame = push(r);
 	want = entry_regs(&before, frame);
 	assert_memory_equal(r, &want, sizeof(want));
 	check_placement(sp, frame);
 	check_frame(&before, frame);
+	check_fp_handler_state();
 	return frame;
 }
 
@@ -395,9 +532,11 @@ static void test_roundtrip(void **state)
 		push_and_check(&r, sp, 0x100 * k + 1);
 		fill_regs(&before, sp, 0x100 * k + 1);
 		scramble(&r);
+		scramble_fp();
 		handler_return(&r);
 		assert_int_equal(hal_signal_pop_frame(&r, &mask), 0);
 		assert_memory_equal(&r, &before, sizeof(r));
+		assert_memory_equal(fp_live(), fp_before, FP_SIZE);
 		assert_true(mask == OLD_MASK);
 	}
 }
@@ -469,9 +608,12 @@ static void test_push_bad_stack(void **state)
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(bad_sp); i++) {
 		fill_regs(&r, bad_sp[i], i);
+		fill_fp(i);
+		memcpy(fp_before, fp_live(), FP_SIZE);
 		before = r;
 		assert_int_equal(hal_signal_push_frame(&r, SIG, &act, OLD_MASK), -EFAULT);
 		assert_memory_equal(&r, &before, sizeof(r));
+		assert_memory_equal(fp_live(), fp_before, FP_SIZE); /* not even reset */
 	}
 }
 
@@ -551,27 +693,181 @@ static void test_pop_unaligned(void **state)
 }
 #endif
 
-/* Two nested signals: the second frame sits below the first and both unwind. */
+#if defined(HOSTED_FORMAT_x86_64)
+/* sigcontext.fpstate as the handler may set it: 0 gives the clean FP state (Linux);
+ * a misaligned, unmapped or kernel pointer is refused with nothing changed. */
+static void test_fpstate_pointer(void **state)
+{
+	const vaddr_t bad[] = { 8, 1, STACK_TOP + P, KERNEL_PC & ~63ULL, RO_PAGE + P - 256 };
+	struct uregs r, before;
+	uint64_t mask = 99;
+	uint8_t clean[FP_SIZE];
+	vaddr_t frame, fp;
+
+	(void)state;
+	frame = push_and_check(&r, STACK_TOP - 8, 19);
+	fp = fp_addr(frame);
+	handler_return(&r);
+	before = r;
+	scramble_fp();
+	memcpy(fp_before, fp_live(), FP_SIZE);
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		user_write64(frame + FPSTATE_PTR_OFF, bad[i] < 16 ? fp + bad[i] : bad[i]);
+		assert_int_equal(hal_signal_pop_frame(&r, &mask), -EFAULT);
+		assert_memory_equal(&r, &before, sizeof(r));
+		assert_memory_equal(fp_live(), fp_before, FP_SIZE);
+		assert_true(mask == 99);
+	}
+	user_write64(frame + FPSTATE_PTR_OFF, 0);
+	assert_int_equal(hal_signal_pop_frame(&r, &mask), 0);
+	fp_clean(clean);
+	assert_memory_equal(fp_live(), clean, FP_SIZE);
+}
+#endif
+
+#if defined(HOSTED_FORMAT_aarch64)
+/* One __reserved record list a handler could leave, and what sigreturn makes of it. */
+struct record_case {
+	const char *name;
+	uint32_t head[6][2]; /* {magic, size} records laid end to end, then zeros */
+	int want;
+};
+
+/* Write the records of c into __reserved at va: fpsimd records get the payload of
+ * the saved state (fp_before), others zero bodies. */
+static void write_records(vaddr_t va, const struct record_case *c)
+{
+	static uint8_t res[4096];
+	size_t off = 0;
+
+	memset(res, 0, sizeof(res));
+	for (unsigned i = 0; i < 6 && c->head[i][1] && off < sizeof(res); i++) {
+		if (c->head[i][0] == FP_MAGIC)
+			memcpy(res + off, fp_before, MIN((size_t)FP_SIZE, sizeof(res) - off));
+		put32(res, off, c->head[i][0]);
+		put32(res, off + 4, c->head[i][1]);
+		off += c->head[i][1];
+	}
+	assert_int_equal(hosted_user_write(va, res, sizeof(res)), FAULT_HANDLED);
+}
+
+/* sigreturn walks __reserved as Linux does: fpsimd required once with its exact size,
+ * esr records skipped, anything else or a malformed list refused. */
+static void test_fp_record_list(void **state)
+{
+	const struct record_case cases[] = {
+		{ "no fpsimd record", { { 0, 0 } }, -EINVAL },
+		{ "fpsimd too short", { { FP_MAGIC, 512 } }, -EINVAL },
+		{ "fpsimd too long", { { FP_MAGIC, 544 } }, -EINVAL },
+		{ "two fpsimd", { { FP_MAGIC, 528 }, { FP_MAGIC, 528 } }, -EINVAL },
+		{ "sve record", { { 0x53564501, 16 }, { FP_MAGIC, 528 } }, -EINVAL },
+		{ "unknown record", { { FP_MAGIC, 528 }, { 0x12345678, 16 } }, -EINVAL },
+		{ "misaligned size", { { ESR_MAGIC, 24 }, { FP_MAGIC, 528 } }, -EINVAL },
+		{ "runs off the end", { { ESR_MAGIC, 4096 } }, -EINVAL },
+		{ "zero-size record", { { ESR_MAGIC, 0 }, { FP_MAGIC, 528 } }, -EINVAL },
+		{ "esr then fpsimd", { { ESR_MAGIC, 16 }, { FP_MAGIC, 528 } }, 0 },
+	};
+	struct uregs r, before;
+	uint64_t mask;
+	vaddr_t frame;
+
+	(void)state;
+	frame = push_and_check(&r, STACK_TOP - 32, 23);
+	handler_return(&r);
+	before = r;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		print_message("# %s\n", cases[i].name);
+		write_records(frame + RESERVED_OFF, &cases[i]);
+		scramble_fp();
+		assert_int_equal(hal_signal_pop_frame(&r, &mask), cases[i].want);
+		if (cases[i].want)
+			assert_memory_equal(&r, &before, sizeof(r));
+	}
+	assert_memory_equal(fp_live(), fp_before, FP_SIZE);
+}
+#endif
+
+/* Two nested signals: the second frame sits below the first and both unwind, each
+ * giving back the registers and FP state it interrupted. */
 static void test_nested(void **state)
 {
+	static uint8_t fp_outer[FP_SIZE], fp_inner[FP_SIZE];
 	struct uregs r, outer, inner;
 	uint64_t mask;
 
 	(void)state;
 	fill_regs(&r, STACK_TOP - 8, 21);
+	fill_fp(21);
+	memcpy(fp_outer, fp_live(), FP_SIZE);
 	outer = r;
 	push(&r);
 	inner = r;
+	fill_fp(22); /* the first handler computes */
+	memcpy(fp_inner, fp_live(), FP_SIZE);
 	assert_int_equal(hal_signal_push_frame(&r, SIG, &act, 0x3), 0);
 	assert_true(get_sp(&r) + FRAME_SIZE <= get_sp(&inner));
+	scramble_fp();
 	handler_return(&r);
 	assert_int_equal(hal_signal_pop_frame(&r, &mask), 0);
 	assert_memory_equal(&r, &inner, sizeof(r));
+	assert_memory_equal(fp_live(), fp_inner, FP_SIZE);
 	assert_true(mask == 0x3);
 	handler_return(&r);
 	assert_int_equal(hal_signal_pop_frame(&r, &mask), 0);
 	assert_memory_equal(&r, &outer, sizeof(r));
+	assert_memory_equal(fp_live(), fp_outer, FP_SIZE);
 	assert_true(mask == OLD_MASK);
+}
+
+/* The FP record is the architecture's Linux one. */
+static void test_fp_record_size(void **state)
+{
+	(void)state;
+	assert_int_equal(hal_fpu_state_size(), FP_SIZE);
+}
+
+/* A vector register and the rounding mode the handler writes into the saved FP
+ * record are what the interrupted code resumes with. */
+static void test_fp_edited_honoured(void **state)
+{
+	const uint8_t v[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
+	struct uregs r;
+	uint64_t mask;
+	vaddr_t frame, fp;
+
+	(void)state;
+	frame = push_and_check(&r, STACK_TOP - 100, 13);
+	fp = fp_addr(frame);
+	assert_int_equal(hosted_user_write(fp + FP_VREG0, v, sizeof(v)), FAULT_HANDLED);
+	user_write32(fp + ROUND_UP_OFF, ROUND_UP_VALUE);
+	scramble_fp();
+	handler_return(&r);
+	assert_int_equal(hal_signal_pop_frame(&r, &mask), 0);
+	assert_memory_equal(fp_live() + FP_VREG0, v, sizeof(v));
+	assert_int_equal(get32(fp_live(), ROUND_UP_OFF), ROUND_UP_VALUE);
+	assert_memory_equal(fp_live() + FP_VREG0 + 16, fp_before + FP_VREG0 + 16, 16);
+}
+
+/* An FP record the hardware or ABI refuses fails sigreturn (the process then dies of
+ * SIGSEGV) with the registers, mask and FP state unchanged. */
+static void test_fp_bad_refused(void **state)
+{
+	static uint8_t fp_handler[FP_SIZE];
+	struct uregs r, before;
+	uint64_t mask = 99;
+	vaddr_t frame;
+
+	(void)state;
+	frame = push_and_check(&r, STACK_TOP - 16, 17);
+	poison_fp(frame);
+	scramble_fp();
+	memcpy(fp_handler, fp_live(), FP_SIZE);
+	handler_return(&r);
+	before = r;
+	assert_int_equal(hal_signal_pop_frame(&r, &mask), -EINVAL);
+	assert_memory_equal(&r, &before, sizeof(r));
+	assert_memory_equal(fp_live(), fp_handler, FP_SIZE);
+	assert_true(mask == 99);
 }
 
 int main(void)
@@ -589,6 +885,15 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pop_unaligned, setup, teardown),
 #endif
 		cmocka_unit_test_setup_teardown(test_nested, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fp_record_size, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fp_edited_honoured, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fp_bad_refused, setup, teardown),
+#if defined(HOSTED_FORMAT_x86_64)
+		cmocka_unit_test_setup_teardown(test_fpstate_pointer, setup, teardown),
+#endif
+#if defined(HOSTED_FORMAT_aarch64)
+		cmocka_unit_test_setup_teardown(test_fp_record_list, setup, teardown),
+#endif
 	};
 
 	return cmocka_run_group_tests_name("sigframe", tests, NULL, NULL);
