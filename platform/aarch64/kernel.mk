@@ -52,8 +52,18 @@ $(A64_DIR)/cleave.bin: $(A64_DIR)/cleave.elf
 kernel-aarch64: $(A64_DIR)/cleave.bin
 KERNEL_TARGETS += kernel-aarch64
 
+# The boot test's initramfs also holds tests/qemu/aarch64/test_a64_traps (user
+# exceptions, FP/SIMD state across signal handlers, preemption, EFAULT) in /tests, so
+# runtests runs it with the suite.
+A64_TEST_EXTRA := $(A64_DIR)/test-rootfs
+A64_TRAPS_TEST := $(A64_TEST_EXTRA)/tests/test_a64_traps
+$(A64_TRAPS_TEST): tests/qemu/aarch64/test_a64_traps.c | userspace-aarch64
+	@mkdir -p $(@D)
+	$(Q)$(US_CC_aarch64) $(US_CFLAGS) $< -o $@ -lm
+
 ifeq ($(MODE),test)
-qemu-aarch64: kernel-aarch64 $(A64_INITRD)
+qemu-aarch64: kernel-aarch64 $(A64_TRAPS_TEST) userspace-aarch64
+	$(Q)$(MAKE) --no-print-directory $(A64_INITRD) ROOTFS_EXTRA=$(A64_TEST_EXTRA)
 	$(Q)tests/qemu/run-qemu.sh --timeout $(A64_TIMEOUT) --log $(A64_DIR)/boot-test.log \
 		--pass-status 0 --streams 2 -- $(A64_QEMU) -append "cleave.test=1 $(A64_APPEND)"
 else ifneq ($(CMD),)
