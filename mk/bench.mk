@@ -26,8 +26,56 @@ BENCH_SRCS := $(wildcard bench/*.c)
 # $(BENCH_DIR)); `make bench` runs them after the hosted benchmark and appends the
 # sections to bench/RESULTS.md in this order. Give each target `| bench-hosted` as
 # an order-only prerequisite so its timed runs never overlap the hosted ones.
-BENCH_GUEST_TARGETS :=
-BENCH_GUEST_SECTIONS :=
+#
+# bench-guest: forkbench (bench/guest/forkbench.c) as /init, with /tiny, in one
+# initramfs per architecture; both Cleave and Debian's Linux 6.1 boot it in the same
+# QEMU (-cpu, 512 MiB, same command line), once under -icount shift=0,sleep=off and
+# GUEST_ROUNDS times on the wall clock, kernels alternating; bench/guest/report.sh
+# writes $(BENCH_DIR)/guest.md. Knobs: GUEST_ARCHS, GUEST_ROUNDS, GUEST_ARGS (forkbench
+# arguments, e.g. "-p 20 fork_exit"). bench/guest/profile.sh profiles one case.
+GUEST_DIR := $(BENCH_DIR)/guest
+GUEST_ARCHS ?= x86_64 aarch64
+GUEST_ROUNDS ?= 3
+GUEST_ARGS ?=
+GUEST_LINUX := $(BUILD)/linux-6.1
+GUEST_KERNEL_x86_64 := $(BUILD)/x86_64/cleave.elf
+GUEST_KERNEL_aarch64 := $(BUILD)/aarch64/cleave.bin
+GUEST_LINUX_x86_64 := $(GUEST_LINUX)/amd64/boot/vmlinuz-6.1.0-56-amd64
+GUEST_LINUX_aarch64 := $(GUEST_LINUX)/arm64/boot/vmlinuz-6.1.0-56-arm64
+GUEST_LIBC_aarch64 := $(BUILD)/sysroot-aarch64/usr/lib/aarch64-linux-musl/libc.a
+
+# $(1)=arch: the two programs (userspace.mk's musl toolchain and flags) and the cpio.
+define guest_arch
+$(GUEST_DIR)/$(1)/rootfs/init: bench/guest/forkbench.c | $(GUEST_LIBC_$(1))
+	@mkdir -p $$(@D)
+	$(Q)$$(US_CC_$(1)) $$(US_CFLAGS) $$< -o $$@
+$(GUEST_DIR)/$(1)/rootfs/tiny: bench/guest/tiny.c | $(GUEST_LIBC_$(1))
+	@mkdir -p $$(@D)
+	$(Q)$$(US_CC_$(1)) $$(US_CFLAGS) $$< -o $$@
+$(GUEST_DIR)/$(1)/initramfs.cpio: $(GUEST_DIR)/$(1)/rootfs/init $(GUEST_DIR)/$(1)/rootfs/tiny
+	$(Q)cd $(GUEST_DIR)/$(1)/rootfs && printf 'init\ntiny\n' | \
+		cpio -o -H newc -R 0:0 --quiet > $$(abspath $$@).tmp
+	$(Q)mv $$@.tmp $$@
+endef
+$(foreach a,$(GUEST_ARCHS),$(eval $(call guest_arch,$(a))))
+
+$(GUEST_LINUX_x86_64) $(GUEST_LINUX_aarch64): bench/guest/fetch-linux.sh
+	$(Q)bench/guest/fetch-linux.sh $(GUEST_LINUX)
+
+guest-build: $(foreach a,$(GUEST_ARCHS),$(GUEST_DIR)/$(a)/initramfs.cpio \
+	$(GUEST_KERNEL_$(a)) $(GUEST_LINUX_$(a)))
+
+# Timed boots run one after another in this one recipe; under `make bench` only after
+# the hosted benchmark (`make bench-guest` alone does not run that).
+bench-guest: guest-build | $(if $(filter bench,$(MAKECMDGOALS)),bench-hosted)
+	$(Q)bench/guest/run.sh -o $(GUEST_DIR) -r $(GUEST_ROUNDS) -a "$(GUEST_ARGS)" \
+		$(foreach a,$(GUEST_ARCHS),$(a):$(GUEST_KERNEL_$(a)):$(GUEST_LINUX_$(a)):$(GUEST_DIR)/$(a)/initramfs.cpio)
+	$(Q)bench/guest/report.sh $(GUEST_DIR) $(GUEST_ARCHS) > $(BENCH_DIR)/guest.md
+	@echo "wrote $(BENCH_DIR)/guest.md"
+
+.PHONY: guest-build bench-guest
+BENCH_GUEST_TARGETS := bench-guest
+BENCH_GUEST_SECTIONS := $(BENCH_DIR)/guest.md
 # -----------------------------------------------------------------------------------
 
 # Image name for format $(1): the first format gets the name RESULTS.md features.

@@ -104,7 +104,7 @@ struct fork_ctx {
 static void fork_share_run(const pte_t *parent, pte_t *child, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		if (!hal_pte_is_valid(parent[i]))
+		if (parent[i] == PTE_NONE || !hal_pte_is_valid(parent[i]))
 			continue;
 		frame_get(hal_pte_addr(parent[i]));
 		child[i] = parent[i];
@@ -119,16 +119,18 @@ static bool fork_cow_run(pte_t *parent, pte_t *child, size_t n)
 
 	for (size_t i = 0; i < n; i++) {
 		unsigned attrs;
+		paddr_t pa;
 
-		if (!hal_pte_is_valid(parent[i]))
+		if (parent[i] == PTE_NONE || !hal_pte_is_valid(parent[i]))
 			continue;
 		attrs = hal_pte_attrs(parent[i]);
+		pa = hal_pte_addr(parent[i]);
 		if (attrs & PTE_WRITE) {
 			attrs = (attrs & ~(PTE_WRITE | PTE_DIRTY)) | PTE_COW;
-			parent[i] = hal_pte_make_page(hal_pte_addr(parent[i]), attrs);
+			parent[i] = hal_pte_make_page(pa, attrs);
 			changed = true;
 		}
-		frame_get(hal_pte_addr(parent[i]));
+		frame_get(pa);
 		child[i] = parent[i];
 	}
 	return changed;
