@@ -87,7 +87,7 @@ endif
 
 # Boot-test ring for make test.
 test-qemu-aarch64:
-	$(Q)$(DEPS) qemu
+	$(Q)$(DEPS) qemu musl
 	$(Q)$(MAKE) --no-print-directory qemu-aarch64 MODE=test
 TEST_RINGS += test-qemu-aarch64
 .PHONY: test-qemu-aarch64
