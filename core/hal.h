@@ -52,7 +52,10 @@ pte_t hal_pte_make_page(paddr_t frame_pa, unsigned attrs);
 bool hal_pte_is_valid(pte_t pte);
 /* True when a valid level>0 entry points at a next-level table (not a block mapping). */
 bool hal_pte_is_table(pte_t pte, unsigned level);
-/* Physical address a valid entry points at (table or page frame). */
+/* Physical address a valid entry points at (table or page frame). The address is a
+ * plain bit field of a page entry: hal_pte_make_page(pa, a) == (hal_pte_make_page(0,
+ * a) | pa) and pte ^ hal_pte_addr(pte) is the entry without it, so core may move an
+ * entry's attribute bits to another frame without decoding them (test_pte.c). */
 paddr_t hal_pte_addr(pte_t pte);
 /* Neutral attributes (enum pte_attr) of a valid level-0 page entry. */
 unsigned hal_pte_attrs(pte_t pte);

@@ -151,11 +151,17 @@ out:
 	return err;
 }
 
-/* Store x little-endian at user address addr, i.e. buf[addr - l->sp]. */
+/* Store x little-endian at user address addr, i.e. buf[addr - l->sp]: one store on a
+ * little-endian machine when the place is word aligned (every word of the layout is,
+ * in an aligned buf), else byte by byte. */
 static void put_word(uint8_t *buf, const struct ustack_layout *l, vaddr_t addr, uint64_t x)
 {
 	uint8_t *p = buf + (addr - l->sp);
 
+	if (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && ((uintptr_t)p & (WORD - 1)) == 0) {
+		*(uint64_t *)(void *)p = x;
+		return;
+	}
 	for (unsigned i = 0; i < WORD; i++)
 		p[i] = (uint8_t)(x >> (8 * i));
 }

@@ -11,6 +11,13 @@ static bool fd_in_range(int fd)
 	return fd >= 0 && fd < FD_MAX;
 }
 
+/* Note that fd (in range) is about to be opened in t. */
+static void fd_extend(struct fdtable *t, int fd)
+{
+	if (fd >= t->end)
+		t->end = fd + 1;
+}
+
 /* Set or clear fd's close-on-exec bit (fd in range). */
 static void cloexec_assign(struct fdtable *t, int fd, bool on)
 {
@@ -37,7 +44,8 @@ struct fdtable *fdtable_copy(struct fdtable *t)
 
 	if (!c)
 		return NULL;
-	for (int fd = 0; fd < FD_MAX; fd++) {
+	c->end = t->end;
+	for (int fd = 0; fd < t->end; fd++) {
 		c->fd[fd] = t->fd[fd];
 		if (c->fd[fd])
 			file_get(c->fd[fd]);
@@ -60,7 +68,7 @@ void fdtable_put(struct fdtable *t)
 	KASSERT(t->refs > 0);
 	if (--t->refs > 0)
 		return;
-	for (int fd = 0; fd < FD_MAX; fd++)
+	for (int fd = 0; fd < t->end; fd++)
 		fd_close(t, fd);
 	kfree(t);
 }
@@ -71,6 +79,7 @@ int fd_install(struct fdtable *t, struct file *f, int min_fd, bool cloexec)
 		return -EINVAL;
 	for (int fd = min_fd; fd < FD_MAX; fd++) {
 		if (!t->fd[fd]) {
+			fd_extend(t, fd);
 			t->fd[fd] = f;
 			cloexec_assign(t, fd, cloexec);
 			return fd;
@@ -86,6 +95,7 @@ int fd_install_at(struct fdtable *t, struct file *f, int fd, bool cloexec)
 	if (!fd_in_range(fd))
 		return -EBADF;
 	old = t->fd[fd];
+	fd_extend(t, fd);
 	t->fd[fd] = f;
 	cloexec_assign(t, fd, cloexec);
 	if (old)
@@ -127,7 +137,7 @@ int fd_set_cloexec(struct fdtable *t, int fd, bool cloexec)
 
 void fdtable_close_on_exec(struct fdtable *t)
 {
-	for (int fd = 0; fd < FD_MAX; fd++)
+	for (int fd = 0; fd < t->end; fd++)
 		if (fd_get_cloexec(t, fd) == 1)
 			fd_close(t, fd);
 }

@@ -67,6 +67,8 @@ struct file {
 /* One fd table, shared by CLONE_FILES. */
 struct fdtable {
 	unsigned refs;
+	int end; /* every fd at or above end is closed (fd_install* raise it, nothing
+		    lowers it): copy, close-on-exec and teardown stop there */
 	struct file *fd[FD_MAX];
 	uint64_t cloexec[FD_MAX / 64];
 };

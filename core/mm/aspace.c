@@ -111,27 +111,50 @@ static void fork_share_run(const pte_t *parent, pte_t *child, size_t n)
 	}
 }
 
+/* The COW form of page entries, remembered across a run: the entries of one VMA
+ * nearly always share their attributes, so the codec decodes and encodes once per
+ * distinct set instead of once per page (hal.h: the frame address is a plain field). */
+struct cow_memo {
+	pte_t from; /* an entry's bits without its address (PTE_NONE: nothing yet) */
+	pte_t to;   /* the same for its COW form; equal to from when not writable */
+};
+
+/* Valid entry pte as fork leaves it in a COW VMA: writable entries write-protected
+ * and marked PTE_COW (dirty cleared), others unchanged. */
+static pte_t cow_entry(pte_t pte, struct cow_memo *m)
+{
+	paddr_t pa = hal_pte_addr(pte);
+	pte_t bits = pte ^ pa;
+	unsigned attrs;
+
+	if (bits != m->from) {
+		attrs = hal_pte_attrs(pte);
+		m->from = bits;
+		m->to = bits;
+		if (attrs & PTE_WRITE)
+			m->to = hal_pte_make_page(0, (attrs & ~(PTE_WRITE | PTE_DIRTY)) | PTE_COW);
+	}
+	return m->to | pa;
+}
+
 /* As fork_share_run, after write-protecting and marking COW each writable parent
  * entry; returns true when a parent entry changed (its TLB entry is then stale). */
 static bool fork_cow_run(pte_t *parent, pte_t *child, size_t n)
 {
+	struct cow_memo memo = { PTE_NONE, PTE_NONE };
 	bool changed = false;
 
 	for (size_t i = 0; i < n; i++) {
-		unsigned attrs;
-		paddr_t pa;
+		pte_t pte = parent[i];
 
-		if (parent[i] == PTE_NONE || !hal_pte_is_valid(parent[i]))
+		if (pte == PTE_NONE || !hal_pte_is_valid(pte))
 			continue;
-		attrs = hal_pte_attrs(parent[i]);
-		pa = hal_pte_addr(parent[i]);
-		if (attrs & PTE_WRITE) {
-			attrs = (attrs & ~(PTE_WRITE | PTE_DIRTY)) | PTE_COW;
-			parent[i] = hal_pte_make_page(pa, attrs);
+		child[i] = cow_entry(pte, &memo);
+		if (child[i] != pte) {
+			parent[i] = child[i];
 			changed = true;
 		}
-		frame_get(pa);
-		child[i] = parent[i];
+		frame_get(hal_pte_addr(pte));
 	}
 	return changed;
 }
@@ -168,7 +191,7 @@ static int fork_copy_run(const pte_t *parent, pte_t *child, size_t n)
 static int fork_run(pte_t *parent, size_t n, vaddr_t va, void *ctx)
 {
 	struct fork_ctx *c = ctx;
-	pte_t *child = pt_lookup_alloc(c->child->root, va);
+	pte_t *child = pt_lookup_alloc_run(c->child->root, va, n);
 
 	if (!child)
 		return -ENOMEM;

@@ -1,6 +1,9 @@
 /*
- * Frame allocator: a stack of free page-frame numbers plus a reference count per
- * frame. Both arrays live in the first RAM range large enough to hold them.
+ * Frame allocator: a reference count and an owner word per frame, and the free frames
+ * as two stacks in one array: frames of unknown contents grow up from free_pfns[0],
+ * frames known to hold only zeroes grow down from free_pfns[span - 1] (page tables
+ * come back that way: see frame_put_zeroed). The arrays live in the first RAM range
+ * large enough to hold them.
  */
 #include "frame.h"
 
@@ -9,14 +12,9 @@
 #include "../lib/kprintf.h"
 #include "../lib/string.h"
 
-#define FRAME_RESERVED UINT32_MAX /* refcount of a hole or a bookkeeping frame */
-
-static uint64_t base_pfn;   /* pfn of refcount[0] */
-static uint64_t span;       /* frames covered by refcount[] */
-static uint32_t *refcount;  /* per-frame count; 0 = free */
-static uint32_t *free_pfns; /* stack of free frames, relative to base_pfn */
-static size_t free_top;     /* number of entries on the stack */
+struct frame_pool frame_pool;
 static size_t total_frames;
+static struct frame_pool *const pool = &frame_pool;
 
 /* Lowest and highest+1 pfn over all RAM ranges. */
 static void ram_span(const struct hal_phys_range *r, size_t n, uint64_t *lo, uint64_t *hi)
@@ -46,8 +44,8 @@ static void add_range_frames(paddr_t base, size_t size, paddr_t skip, paddr_t sk
 	for (uint64_t pfn = end; pfn-- > first;) {
 		if ((pfn << PAGE_SHIFT) >= skip && (pfn << PAGE_SHIFT) < skip_end)
 			continue;
-		refcount[pfn - base_pfn] = 0;
-		free_pfns[free_top++] = (uint32_t)(pfn - base_pfn);
+		pool->refcount[pfn - pool->base_pfn] = 0;
+		pool->free_pfns[pool->free_top++] = (uint32_t)(pfn - pool->base_pfn);
 		total_frames++;
 	}
 }
@@ -62,17 +60,18 @@ int frames_init(void)
 	ram_span(r, n, &lo, &hi);
 	if (!n || hi <= lo || hi - lo > UINT32_MAX)
 		return -ENOMEM;
-	span = hi - lo;
-	meta_bytes = ALIGN_UP(span * 2 * sizeof(uint32_t), PAGE_SIZE);
+	pool->span = hi - lo;
+	meta_bytes = ALIGN_UP(pool->span * (sizeof(uint64_t) + 2 * sizeof(uint32_t)), PAGE_SIZE);
 	meta = find_meta_home(r, n, meta_bytes + PAGE_SIZE);
 	if (!meta)
 		return -ENOMEM;
-	base_pfn = lo;
-	refcount = hal_phys_to_virt(meta);
-	free_pfns = refcount + span;
-	free_top = total_frames = 0;
-	for (uint64_t i = 0; i < span; i++)
-		refcount[i] = FRAME_RESERVED;
+	pool->base_pfn = lo;
+	pool->owner_word = hal_phys_to_virt(meta);
+	pool->refcount = (uint32_t *)(pool->owner_word + pool->span);
+	pool->free_pfns = pool->refcount + pool->span;
+	pool->free_top = pool->zeroed_top = total_frames = 0;
+	for (uint64_t i = 0; i < pool->span; i++)
+		pool->refcount[i] = FRAME_RESERVED;
 	for (size_t i = n; i-- > 0;)
 		add_range_frames(r[i].base, r[i].size, meta, meta + meta_bytes);
 	return 0;
@@ -80,76 +79,120 @@ int frames_init(void)
 
 void frames_fini(void)
 {
-	refcount = free_pfns = NULL;
-	span = free_top = total_frames = 0;
+	pool->owner_word = NULL;
+	pool->refcount = pool->free_pfns = NULL;
+	pool->span = pool->free_top = pool->zeroed_top = total_frames = 0;
 }
 
 /* Index of pa in refcount[], panicking on an address the allocator does not own. */
 static uint64_t frame_index(paddr_t pa, const char *who)
 {
-	uint64_t pfn = pa >> PAGE_SHIFT;
+	uint64_t pfn = pa >> PAGE_SHIFT, idx = pfn - pool->base_pfn;
 
-	if ((pa & (PAGE_SIZE - 1)) || pfn < base_pfn || pfn - base_pfn >= span ||
-	    refcount[pfn - base_pfn] == FRAME_RESERVED)
+	if ((pa & (PAGE_SIZE - 1)) || pfn < pool->base_pfn || idx >= pool->span ||
+	    pool->refcount[idx] == FRAME_RESERVED)
 		panic("%s: 0x%llx is not a managed frame", who, (unsigned long long)pa);
-	return pfn - base_pfn;
+	return idx;
+}
+
+/* Hand out the free frame at idx: count 1, owner word 0; returns its address. */
+static paddr_t claim_frame(uint64_t idx)
+{
+	KASSERT(pool->refcount[idx] == 0);
+	pool->refcount[idx] = 1;
+	pool->owner_word[idx] = 0;
+	return (pool->base_pfn + idx) << PAGE_SHIFT;
+}
+
+/* A frame off the zeroed stack, or 0 when it is empty. */
+static paddr_t take_zeroed_frame(void)
+{
+	if (!pool->zeroed_top)
+		return 0;
+	return claim_frame(pool->free_pfns[pool->span - pool->zeroed_top--]);
+}
+
+/* A frame off the stack of unknown contents, or else off the zeroed one; 0 when both
+ * are empty. */
+static paddr_t take_free_frame(void)
+{
+	if (!pool->free_top)
+		return take_zeroed_frame();
+	return claim_frame(pool->free_pfns[--pool->free_top]);
 }
 
 paddr_t frame_alloc_for_heap(void)
 {
-	uint64_t idx;
-
-	if (free_top == 0)
-		return 0;
-	idx = free_pfns[--free_top];
-	KASSERT(refcount[idx] == 0);
-	refcount[idx] = 1;
-	return (base_pfn + idx) << PAGE_SHIFT;
+	return take_free_frame();
 }
 
 paddr_t frame_alloc(void)
 {
 	if (failpoint_hit())
 		return 0;
-	return frame_alloc_for_heap();
+	return take_free_frame();
 }
 
 paddr_t frame_alloc_zeroed(void)
 {
-	paddr_t pa = frame_alloc();
+	paddr_t pa;
 
+	if (failpoint_hit())
+		return 0;
+	pa = take_zeroed_frame();
+	if (pa)
+		return pa;
+	pa = take_free_frame();
 	if (pa)
 		memset(hal_phys_to_virt(pa), 0, PAGE_SIZE);
 	return pa;
 }
 
-void frame_get(paddr_t pa)
+#ifdef CLEAVE_HOSTED
+/* Panic unless the frame at pa holds only zero bytes: frame_put_zeroed's promise is
+ * checked where the tests run (hosted builds). */
+static void check_zeroed(paddr_t pa)
 {
-	uint64_t idx = frame_index(pa, __func__);
+	const uint64_t *w = hal_phys_to_virt(pa);
 
-	if (refcount[idx] == 0)
-		panic("frame_get: 0x%llx is free", (unsigned long long)pa);
-	refcount[idx]++;
+	for (size_t i = 0; i < PAGE_SIZE / sizeof(*w); i++)
+		if (w[i])
+			panic("frame_put_zeroed: 0x%llx is not all zeroes", (unsigned long long)pa);
+}
+#else
+/* The kernels trust the promise: checking it would cost the 4 KiB of work it saves. */
+static void check_zeroed(paddr_t pa)
+{
+	UNUSED(pa);
+}
+#endif
+
+void frame_put_zeroed(paddr_t pa)
+{
+	uint32_t *count = frame_ref_slot(pa, __func__);
+	uint32_t idx = (uint32_t)(count - pool->refcount);
+
+	check_zeroed(pa);
+	if (--*count == 0)
+		pool->free_pfns[pool->span - ++pool->zeroed_top] = idx;
 }
 
-void frame_put(paddr_t pa)
+void frame_bad_ref(const char *who, paddr_t pa)
 {
-	uint64_t idx = frame_index(pa, __func__);
+	uint64_t idx = frame_index(pa, who);
 
-	if (refcount[idx] == 0)
-		panic("frame_put: 0x%llx is already free", (unsigned long long)pa);
-	if (--refcount[idx] == 0)
-		free_pfns[free_top++] = (uint32_t)idx;
+	KASSERT(pool->refcount[idx] == 0);
+	panic("%s: 0x%llx is free", who, (unsigned long long)pa);
 }
 
 unsigned frame_refcount(paddr_t pa)
 {
-	return refcount[frame_index(pa, __func__)];
+	return pool->refcount[frame_index(pa, __func__)];
 }
 
 size_t frames_free_count(void)
 {
-	return free_top;
+	return pool->free_top + pool->zeroed_top;
 }
 
 size_t frames_total_count(void)

@@ -11,6 +11,7 @@ struct pt_geo {
 	unsigned page_shift; /* log2 of the page size */
 	unsigned index_bits; /* va bits resolved per level */
 	unsigned entries;    /* entries per table (1 << index_bits) */
+	unsigned group_shift; /* log2 of the entries per summary bit (see table_mark) */
 };
 
 static struct pt_geo geo_cache;
@@ -22,7 +23,8 @@ static const struct pt_geo *geo(void)
 		const struct hal_pt_geometry *g = hal_pt_geometry();
 
 		geo_cache = (struct pt_geo){ g->levels, g->page_shift, g->index_bits,
-					     1u << g->index_bits };
+					     1u << g->index_bits,
+					     g->index_bits > 6 ? g->index_bits - 6 : 0 };
 	}
 	return &geo_cache;
 }
@@ -65,46 +67,78 @@ paddr_t pt_create(void)
 	return root;
 }
 
-/* Next-level table for entry *e at level (>0), allocating one if alloc; NULL if absent. */
-static pte_t *next_table(pte_t *e, unsigned level, bool alloc)
+/*
+ * Every table keeps a summary in its frame's owner word (frame_owner_word): bit g
+ * set when entries [g << group_shift, (g + 1) << group_shift) may hold a valid
+ * entry. Entries become valid only through the walker's allocating lookups, which
+ * set the bits first; clearing an entry leaves its bit set (the summary is an upper
+ * bound). Teardown reads only the marked groups instead of whole tables.
+ */
+
+/* Note that entries [first, first + n) (n >= 1) of the table at pa may become valid. */
+static void table_mark(paddr_t pa, unsigned first, size_t n)
 {
-	paddr_t pa;
+	unsigned lo = first >> geo()->group_shift;
+	unsigned hi = (unsigned)((first + n - 1) >> geo()->group_shift);
+
+	/* 2 << 63 wraps to 0, so a full span gives all ones. */
+	*frame_owner_word(pa) |= ((2ull << (hi - lo)) - 1) << lo;
+}
+
+/* Physical address of the next-level table under entry i of the table at pa (level >
+ * 0), allocating one if alloc; 0 when absent or on -ENOMEM. */
+static paddr_t next_table(paddr_t pa, unsigned i, unsigned level, bool alloc)
+{
+	pte_t *e = &table_at(pa)[i];
+	paddr_t next;
 
 	if (hal_pte_is_valid(*e)) {
 		if (!hal_pte_is_table(*e, level))
 			panic("next_table: unexpected block entry at level %u", level);
-		return table_at(hal_pte_addr(*e));
+		return hal_pte_addr(*e);
 	}
 	if (!alloc)
-		return NULL;
-	pa = frame_alloc_zeroed();
-	if (!pa)
-		return NULL;
-	*e = hal_pte_make_table(pa);
-	return table_at(pa);
+		return 0;
+	next = frame_alloc_zeroed();
+	if (!next)
+		return 0;
+	table_mark(pa, i, 1);
+	*e = hal_pte_make_table(next);
+	return next;
 }
 
-/* Walk from root to va's level-0 entry, optionally allocating tables. */
-static pte_t *walk(paddr_t root, vaddr_t va, bool alloc)
+/* Walk from root to va's level-0 entry, optionally allocating tables; with alloc,
+ * the n entries from va's on (within one leaf table) are marked fillable. */
+static pte_t *walk(paddr_t root, vaddr_t va, bool alloc, size_t n)
 {
-	pte_t *t = table_at(root);
+	paddr_t pa = root;
+	unsigned i;
 
 	for (unsigned level = geo()->levels - 1; level > 0; level--) {
-		t = next_table(&t[level_index(va, level)], level, alloc);
-		if (!t)
+		pa = next_table(pa, level_index(va, level), level, alloc);
+		if (!pa)
 			return NULL;
 	}
-	return &t[level_index(va, 0)];
+	i = level_index(va, 0);
+	if (alloc)
+		table_mark(pa, i, n);
+	return &table_at(pa)[i];
 }
 
 pte_t *pt_lookup(paddr_t root, vaddr_t va)
 {
-	return walk(root, va, false);
+	return walk(root, va, false, 0);
 }
 
 pte_t *pt_lookup_alloc(paddr_t root, vaddr_t va)
 {
-	return walk(root, va, true);
+	return walk(root, va, true, 1);
+}
+
+pte_t *pt_lookup_alloc_run(paddr_t root, vaddr_t va, size_t n)
+{
+	KASSERT(n >= 1 && level_index(va, 0) + n <= table_entries());
+	return walk(root, va, true, n);
 }
 
 /* Recursive step of pt_for_each_leaf over the table t at level (> 0) that maps from
@@ -196,44 +230,61 @@ size_t pt_unmap_range(paddr_t root, vaddr_t start, vaddr_t end)
 	return count;
 }
 
-/* Entries tested together when skipping the empty parts of a table. */
-#define SCAN_GROUP 8u
-
-/* True when t[i..i+SCAN_GROUP) are all PTE_NONE: a cheap test that lets the teardown
- * skip a sparse table's empty stretches without decoding every entry. */
-static bool group_empty(const pte_t *t, unsigned i)
+/* Index of the highest set bit of a nonzero word. */
+static unsigned highest_bit(uint64_t w)
 {
-	const pte_t *g = &t[i];
+	return 63u - (unsigned)__builtin_clzll(w);
+}
 
-	/* Written out (SCAN_GROUP == 8) so the compiler needs no loop. */
-	return ((g[0] ^ PTE_NONE) | (g[1] ^ PTE_NONE) | (g[2] ^ PTE_NONE) |
-		(g[3] ^ PTE_NONE) | (g[4] ^ PTE_NONE) | (g[5] ^ PTE_NONE) |
-		(g[6] ^ PTE_NONE) | (g[7] ^ PTE_NONE)) == 0;
+static void free_table(paddr_t pa, unsigned level);
+
+/* Release the entries of group g of table t (level), highest first, and clear them:
+ * page frames lose a reference, tables below are freed. */
+static void free_group(pte_t *t, unsigned g, unsigned level)
+{
+	unsigned first = g << geo()->group_shift;
+
+	for (unsigned i = first + (1u << geo()->group_shift); i-- > first;) {
+		pte_t e = t[i];
+
+		if (e == PTE_NONE)
+			continue;
+		if (hal_pte_is_valid(e)) {
+			if (level == 0)
+				frame_put(hal_pte_addr(e));
+			else
+				free_table(hal_pte_addr(e), level - 1);
+		}
+		t[i] = PTE_NONE;
+	}
+}
+
+/* Release the groups of the table at pa (level) that its summary marks, restricted to
+ * the groups in mask, from the highest address down. */
+static void free_marked_groups(paddr_t pa, unsigned level, uint64_t mask)
+{
+	uint64_t marked = *frame_owner_word(pa) & mask;
+	pte_t *t = table_at(pa);
+
+	while (marked) {
+		unsigned g = highest_bit(marked);
+
+		marked &= ~(1ull << g);
+		free_group(t, g, level);
+	}
 }
 
 /* Free the table at pa (level) and everything below it; page frames lose a reference.
- * Entries go from the highest address down and each table after its contents: the
- * frame allocator is a stack, so a space of the same shape built next (the next
- * fork's child) gets the frames back in the order it allocates them, tables first
- * and pages in ascending order. Copies into ascending frames stream; scattered ones
- * cost up to 2x more in host TLB misses (bench/README.md). */
+ * Only the groups its summary marks are read. Entries go from the highest address
+ * down and each table after its contents: the frame allocator is a stack, so a space
+ * of the same shape built next (the next fork's child) gets its pages back in the
+ * order it allocates them, ascending. Copies into ascending frames stream; scattered
+ * ones cost up to 2x more in host TLB misses (bench/README.md). The table is left all
+ * zeroes, so it goes back as a zeroed frame: the next table needs no clearing. */
 static void free_table(paddr_t pa, unsigned level)
 {
-	pte_t *t = table_at(pa);
-
-	for (unsigned g = table_entries(); g > 0; g -= SCAN_GROUP) {
-		if (group_empty(t, g - SCAN_GROUP))
-			continue;
-		for (unsigned i = g; i-- > g - SCAN_GROUP;) {
-			if (!hal_pte_is_valid(t[i]))
-				continue;
-			if (level == 0)
-				frame_put(hal_pte_addr(t[i]));
-			else
-				free_table(hal_pte_addr(t[i]), level - 1);
-		}
-	}
-	frame_put(pa);
+	free_marked_groups(pa, level, ~0ull);
+	frame_put_zeroed(pa);
 }
 
 /* Number of root entries that cover the user range. */
@@ -244,14 +295,20 @@ static unsigned user_root_entries(void)
 	return (unsigned)((hal_pt_geometry()->user_top + span - 1) / span);
 }
 
+/* Summary bits of the root groups that cover the user range. */
+static uint64_t user_root_groups(void)
+{
+	unsigned groups = (user_root_entries() + (1u << geo()->group_shift) - 1) >>
+			  geo()->group_shift;
+
+	return groups >= 64 ? ~0ull : (1ull << groups) - 1;
+}
+
 void pt_destroy(paddr_t root)
 {
-	unsigned top = geo()->levels - 1;
-	pte_t *t = table_at(root);
-
-	for (unsigned i = user_root_entries(); i-- > 0;) /* downwards: see free_table */
-		if (t[i] != PTE_NONE && hal_pte_is_valid(t[i]))
-			free_table(hal_pte_addr(t[i]), top - 1);
+	/* The root keeps the platform's kernel entries (hal_pt_root_init), so it goes
+	 * back as an ordinary frame. */
+	free_marked_groups(root, geo()->levels - 1, user_root_groups());
 	frame_put(root);
 }
 

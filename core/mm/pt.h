@@ -13,14 +13,20 @@ paddr_t pt_create(void);
 /* Free every table page under root and drop a frame reference for each page entry
  * in the user range; the root itself is freed last. */
 void pt_destroy(paddr_t root);
-/* Pointer to the level-0 entry for va, or NULL when a table on the way is missing. */
+/* Pointer to the level-0 entry for va, or NULL when a table on the way is missing.
+ * Through it a valid entry may be changed or cleared, never an invalid one filled. */
 pte_t *pt_lookup(paddr_t root, vaddr_t va);
-/* Pointer to the level-0 entry for va, allocating missing tables; NULL on -ENOMEM. */
+/* Pointer to the level-0 entry for va, allocating missing tables; NULL on -ENOMEM.
+ * The only way (with pt_lookup_alloc_run) to get an entry that may be filled: the
+ * table's summary then covers it, which teardown relies on. */
 pte_t *pt_lookup_alloc(paddr_t root, vaddr_t va);
+/* As pt_lookup_alloc(), for the n entries mapping va, va + 4 KiB, ..., which must lie
+ * in one leaf table; all n may be filled through the returned pointer. */
+pte_t *pt_lookup_alloc_run(paddr_t root, vaddr_t va, size_t n);
 
 /* Called for each level-0 table that maps part of a walked range, with the run of
- * its n entries first[0..n) that map va, va + 4 KiB, ... (valid or not); a nonzero
- * return stops the walk. A run never crosses a table, so a caller may edit the
+ * its n entries first[0..n) that map va, va + 4 KiB, ... (valid or not; only valid
+ * ones may be changed or cleared); a nonzero return stops the walk. A run never crosses a table, so a caller may edit the
  * run and the same-indexed entries of another space's table in one loop. */
 typedef int (*pt_leaf_fn)(pte_t *first, size_t n, vaddr_t va, void *ctx);
 /* Visit the part in [start, end) of every existing level-0 table, in address order,

@@ -27,13 +27,19 @@ int copy_from_user(void *dst, vaddr_t src, size_t n)
 	return hal_copy_from_user(dst, src, n) ? -EFAULT : 0;
 }
 
+/* Bytes strncpy_from_user copies before it looks for the NUL: strings are mostly
+ * short (paths, argv), and copying to the end of the page first cost ~1 k
+ * instructions per string in execve. */
+#define STRNCPY_CHUNK 128u
+
 long strncpy_from_user(char *dst, vaddr_t src, size_t max)
 {
 	size_t done = 0;
 
 	while (done < max) {
 		/* Never read past the page holding the string's next byte. */
-		size_t chunk = MIN(max - done, PAGE_SIZE - ((src + done) & (PAGE_SIZE - 1)));
+		size_t chunk = MIN(MIN(max - done, STRNCPY_CHUNK),
+				   PAGE_SIZE - ((src + done) & (PAGE_SIZE - 1)));
 		size_t len;
 
 		if (copy_from_user(dst + done, src + done, chunk))

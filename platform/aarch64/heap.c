@@ -111,15 +111,16 @@ static struct slab *slab_new(unsigned cls)
 	return s;
 }
 
-/* A whole frame for an object of 1025..PAGE_SIZE bytes, zeroed, or NULL. */
-static void *heap_alloc_page(void)
+/* A whole frame for an object of size (1025..PAGE_SIZE) bytes, its first size bytes
+ * zeroed (all the caller may use), or NULL. */
+static void *heap_alloc_page(size_t size)
 {
 	paddr_t pa = frame_alloc_for_heap();
 
 	if (!pa)
 		return NULL;
 	frames_in_use++;
-	memset(hal_phys_to_virt(pa), 0, PAGE_SIZE);
+	memset(hal_phys_to_virt(pa), 0, size);
 	return hal_phys_to_virt(pa);
 }
 
@@ -221,7 +222,7 @@ void *hal_heap_alloc(size_t size)
 	if (size > PAGE_SIZE)
 		return heap_alloc_large(size);
 	if (size > ((size_t)1 << HEAP_MAX_SHIFT))
-		return heap_alloc_page();
+		return heap_alloc_page(size);
 	cls = heap_class(size ? size : 1);
 	s = partial[cls] ? partial[cls] : slab_new(cls);
 	if (!s)
@@ -231,7 +232,7 @@ void *hal_heap_alloc(size_t size)
 	s->used++;
 	if (!s->free)
 		partial_unlink(s);
-	memset(o, 0, class_size(cls));
+	memset(o, 0, size); /* the rest of the object is not the caller's */
 	return o;
 }
 

@@ -12,11 +12,13 @@ A64_DIR := $(BUILD)/aarch64
 A64_CROSS ?= aarch64-linux-gnu-
 A64_CC := $(A64_CROSS)gcc
 A64_OBJCOPY := $(A64_CROSS)objcopy
-A64_CFLAGS := $(CORE_CFLAGS) -O2 -g -mgeneral-regs-only -mstrict-align -fno-pic -fno-pie \
+# -flto: the PTE codec and frame accounting inline into core's page-table loops (the
+# link step repeats the code-generation flags).
+A64_CFLAGS := $(CORE_CFLAGS) -O2 -g -flto -mgeneral-regs-only -mstrict-align -fno-pic -fno-pie \
 	-fno-stack-protector -fno-tree-loop-distribute-patterns -fno-omit-frame-pointer \
 	-nostdlib -MMD -MP -Icore
 A64_ASFLAGS := -g -MMD -MP -Iplatform/aarch64
-A64_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,noexecstack \
+A64_LDFLAGS := $(A64_CFLAGS) -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,noexecstack \
 	-Wl,--no-warn-rwx-segments -T platform/aarch64/kernel.ld
 
 A64_CORE_SRCS := $(wildcard core/lib/*.c core/mm/*.c core/elf/*.c core/proc/*.c core/fs/*.c) \
@@ -34,6 +36,10 @@ A64_QEMU = qemu-system-aarch64 -M virt -cpu max,pauth=off -m $(A64_MEM) -nograph
 A64_TIMEOUT ?= 600
 A64_APPEND ?= init=/init
 A64_CMD_QUOTED = '$(subst ','\'',$(value CMD))'
+
+# The compiler emits memcpy/memset calls of its own after link-time optimisation has
+# resolved symbols, so the string routines stay ordinary (non-LTO) objects.
+$(A64_DIR)/core/lib/string.c.o: A64_CFLAGS += -fno-lto
 
 $(A64_DIR)/%.c.o: %.c
 	@mkdir -p $(@D)

@@ -107,8 +107,9 @@ static struct slab *slab_create(unsigned c)
 	return s;
 }
 
-/* Allocate a zeroed object of class c, or NULL. */
-static void *slab_alloc(unsigned c)
+/* Allocate an object of class c with its first size bytes zeroed (all the caller may
+ * use), or NULL. */
+static void *slab_alloc(unsigned c, size_t size)
 {
 	struct slab *s = partial[c] ? partial[c] : slab_create(c);
 	void *obj;
@@ -120,7 +121,7 @@ static void *slab_alloc(unsigned c)
 	s->inuse++;
 	if (!s->free)
 		slab_unlink(s);
-	memset(obj, 0, class_size[c]);
+	memset(obj, 0, size);
 	return obj;
 }
 
@@ -236,7 +237,7 @@ void *hal_heap_alloc(size_t size)
 	if (!size)
 		size = 1;
 	if (size <= SLAB_MAX_OBJECT)
-		return slab_alloc(size_class(size));
+		return slab_alloc(size_class(size), size);
 	if (size > X86_VMAP_SIZE / 2)
 		return NULL;
 	return large_alloc(size);

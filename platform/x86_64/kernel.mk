@@ -24,15 +24,17 @@ X86_OBJS := $(patsubst %,$(X86_DIR)/%.o,$(basename $(X86_CORE_SRCS) $(X86_PLAT_S
 	$(X86_KTEST_SRCS)))
 
 X86_CC := gcc
-X86_LD := ld
+X86_LD := $(X86_CC)
 # Freestanding kernel code model: no red zone (interrupts use the stack), no SSE/x87
 # (the kernel never saves FPU state for itself), addresses in the top 2 GiB.
-X86_KFLAGS := $(CORE_CFLAGS) -O2 -g -mno-red-zone -mcmodel=kernel -mgeneral-regs-only \
+# -flto: the PTE codec and frame accounting inline into core's page-table loops (the
+# link step repeats the code-generation flags; see bench/README.md for the gain).
+X86_KFLAGS := $(CORE_CFLAGS) -O2 -g -flto -mno-red-zone -mcmodel=kernel -mgeneral-regs-only \
 	-fno-pic -fno-pie -fno-stack-protector -nostdlib -fno-asynchronous-unwind-tables \
 	-fno-omit-frame-pointer -fcf-protection=none -MMD -MP
 X86_INC := -Icore -Iplatform/x86_64
-X86_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
-	--no-warn-rwx-segments
+X86_LDFLAGS := $(X86_KFLAGS) -static -no-pie -Wl,-z,max-page-size=0x1000 \
+	-Wl,-z,noexecstack -Wl,--no-warn-rwx-segments
 
 X86_INITRD := $(BUILD)/initramfs-x86_64.cpio
 X86_QEMU := qemu-system-x86_64 -machine q35 -cpu max,la57=off -m 512M -no-reboot -nic none \
@@ -41,6 +43,10 @@ X86_BOOT = -kernel $(X86_ELF) -initrd $(X86_INITRD) $(QEMU_EXTRA)
 X86_APPEND ?= init=/init
 X86_TEST_APPEND ?= init=/init cleave.test=1
 X86_TEST_TIMEOUT ?= 300
+
+# The compiler emits memcpy/memset calls of its own after link-time optimisation has
+# resolved symbols, so the string routines stay ordinary (non-LTO) objects.
+$(X86_DIR)/core/lib/string.o: X86_KFLAGS += -fno-lto
 
 $(X86_DIR)/core/%.o: core/%.c
 	@mkdir -p $(@D)

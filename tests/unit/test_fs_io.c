@@ -121,6 +121,32 @@ static void test_fdtable_copy_shares_offsets(void **state)
 	assert_int_equal(fd_install(parent, NULL, FD_MAX, false), -EINVAL);
 }
 
+/* The highest descriptor bounds copy, close-on-exec and teardown (fdtable.end):
+ * descriptors dup'd high up still reach the child, close on exec and close at the end. */
+static void test_fdtable_high_fds(void **state)
+{
+	struct fdtable *parent = fs_proc->files, *child;
+	struct file *f;
+
+	(void)state;
+	assert_int_equal(vfs_create_file("/f", 0644, NULL, 0), 0);
+	assert_int_equal(fs_open("/f", O_RDONLY, 0), 0);
+	f = fd_lookup(parent, 0);
+	assert_int_equal(SC(sys_dup3, 0, FD_MAX - 1, O_CLOEXEC), FD_MAX - 1);
+	assert_int_equal(SC(sys_dup3, 0, 200, 0), 200);
+	assert_int_equal(SC(sys_close, 200), 0); /* the bound stays; the slot is empty */
+	child = fdtable_copy(parent);
+	assert_non_null(child);
+	assert_ptr_equal(fd_lookup(child, FD_MAX - 1), f);
+	assert_null(fd_lookup(child, 200));
+	assert_int_equal(f->refs, 4);
+	fdtable_close_on_exec(child);
+	assert_null(fd_lookup(child, FD_MAX - 1));
+	assert_int_equal(f->refs, 3);
+	fdtable_put(child);
+	assert_int_equal(f->refs, 2);
+}
+
 static void test_fdtable_copy_fault_injection(void **state)
 {
 	struct fdtable *child;
@@ -570,6 +596,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_dup_and_fcntl),
 		T(test_fdtable_copy_shares_offsets),
+		T(test_fdtable_high_fds),
 		T(test_fdtable_copy_fault_injection),
 		T(test_dup_fault_injection),
 		T(test_pipe_flow_and_wrap),

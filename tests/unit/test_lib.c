@@ -89,6 +89,32 @@ static void test_frame_zeroed_and_failpoint(void **state)
 	failpoint_arm(0);
 }
 
+/* A frame returned through frame_put_zeroed serves the next frame_alloc_zeroed as is,
+ * while frame_alloc prefers frames of unknown contents; both count as free. */
+static void test_frame_zeroed_stack(void **state)
+{
+	size_t free0 = frames_free_count();
+	paddr_t z, a, b;
+
+	(void)state;
+	z = frame_alloc_zeroed();
+	assert_int_equal(frames_free_count(), free0 - 1);
+	frame_put_zeroed(z);
+	assert_int_equal(frames_free_count(), free0);
+	a = frame_alloc();
+	assert_true(a != z); /* unknown-contents frames go first */
+	memset(hal_phys_to_virt(a), 0x55, PAGE_SIZE);
+	b = frame_alloc_zeroed();
+	assert_true(b == z); /* the zeroed frame, not a cleared one */
+	assert_int_equal(frame_refcount(b), 1);
+	frame_get(b);
+	frame_put_zeroed(b); /* still referenced: not freed yet */
+	assert_int_equal(frames_free_count(), free0 - 2);
+	frame_put_zeroed(b);
+	frame_put(a);
+	assert_int_equal(frames_free_count(), free0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -96,6 +122,7 @@ int main(void)
 		cmocka_unit_test(test_failpoint_counts),
 		cmocka_unit_test_setup_teardown(test_frames_exhaust_and_return, machine_setup, machine_teardown),
 		cmocka_unit_test_setup_teardown(test_frame_zeroed_and_failpoint, machine_setup, machine_teardown),
+		cmocka_unit_test_setup_teardown(test_frame_zeroed_stack, machine_setup, machine_teardown),
 	};
 
 	return cmocka_run_group_tests_name("lib", tests, NULL, NULL);

@@ -171,6 +171,24 @@ static void test_page_roundtrip(void **state)
 	}
 }
 
+/* The frame address is a plain field (hal.h): an entry is its attribute bits OR'ed
+ * with the address, so fork can move attribute bits between frames undecoded. */
+static void test_page_address_is_plain_field(void **state)
+{
+	unsigned a, i;
+
+	UNUSED(state);
+	for (i = 0; i < ARRAY_SIZE(frames); i++) {
+		for (a = 0; a <= (ALL_ATTRS | PTE_PROTNONE); a++) {
+			pte_t pte = hal_pte_make_page(frames[i], a), bits = hal_pte_make_page(0, a);
+
+			assert_true(pte == (bits | frames[i]));
+			assert_true((pte ^ hal_pte_addr(pte)) == bits);
+			assert_true((bits & frames[i]) == 0);
+		}
+	}
+}
+
 /* A PROT_NONE page keeps its frame and attributes but the hardware sees nothing. */
 static void test_page_protnone(void **state)
 {
@@ -668,6 +686,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_geometry),
 		cmocka_unit_test(test_page_roundtrip),
+		cmocka_unit_test(test_page_address_is_plain_field),
 		cmocka_unit_test(test_page_protnone),
 		cmocka_unit_test(test_page_bad_address_bits),
 		cmocka_unit_test(test_table_entries),
