@@ -24,6 +24,9 @@ paddr_t frame_alloc_for_heap(void);
 /* As frame_alloc(), with the frame filled with zeroes: a frame that came back through
  * frame_put_zeroed() if there is one (no clearing needed), else a cleared one. */
 paddr_t frame_alloc_zeroed(void);
+/* When true, frame_put_zeroed() checks that the frame really is all zeroes and
+ * panics if not (set by the hosted platform, where the tests run). */
+extern bool frame_verify_zeroed;
 /* As frame_put(), for a frame the caller has left all zeroes: once free it serves
  * frame_alloc_zeroed() without being cleared again. Hosted builds check the promise. */
 void frame_put_zeroed(paddr_t pa);

@@ -4,6 +4,7 @@
 #include <sys/mman.h>
 
 #include "hosted.h"
+#include "mm/frame.h"
 
 static unsigned char *arena;
 static size_t arena_size;
@@ -20,6 +21,7 @@ void hosted_ram_init(size_t size)
 		abort();
 	}
 	arena_size = size;
+	frame_verify_zeroed = true; /* tests check every promise the allocator relies on */
 	arena_range.base = HOSTED_RAM_BASE;
 	arena_range.size = size;
 }
