@@ -15,35 +15,9 @@
 
 #define KERNEL_ADDR 0xffff000040080000ul
 
-static int cases, failed;
+#include "../traps.h"
+
 static volatile int handler_runs;
-
-/* Print one TAP line for a case. */
-static void report(int ok, const char *name)
-{
-	printf("%sok %d - %s\n", ok ? "" : "not ", ++cases, name);
-	failed += !ok;
-}
-
-/* Run fn in a child; returns its wait status. */
-static int in_child(void (*fn)(void))
-{
-	int st = 0;
-	pid_t c = fork();
-
-	if (c == 0) {
-		fn();
-		_exit(0);
-	}
-	waitpid(c, &st, 0);
-	return st;
-}
-
-/* True when wait status st says "killed by sig". */
-static int killed_by(int st, int sig)
-{
-	return WIFSIGNALED(st) && WTERMSIG(st) == sig;
-}
 
 /* Child bodies for the fault cases. */
 static void read_null(void)

@@ -16,34 +16,7 @@
 #define KERNEL_ADDR 0xffffffff80100000ul
 #define NON_CANONICAL 0x800000000000ul
 
-static int cases, failed;
-
-/* Print one TAP line for a case. */
-static void report(int ok, const char *name)
-{
-	printf("%sok %d - %s\n", ok ? "" : "not ", ++cases, name);
-	failed += !ok;
-}
-
-/* Run fn in a child; returns its wait status. */
-static int in_child(void (*fn)(void))
-{
-	int st = 0;
-	pid_t c = fork();
-
-	if (c == 0) {
-		fn();
-		_exit(0);
-	}
-	waitpid(c, &st, 0);
-	return st;
-}
-
-/* True when status st means "killed by sig". */
-static int killed_by(int st, int sig)
-{
-	return WIFSIGNALED(st) && WTERMSIG(st) == sig;
-}
+#include "../traps.h"
 
 /* Round-trip a double many times; 1 when every step gave back seed exactly. */
 static int fpu_work(double seed, long iters)
