@@ -126,3 +126,19 @@ size_t console_capture_stop(char *buf, size_t size)
 	fclose(capture);
 	return n;
 }
+
+long wr(long fd, const char *s)
+{
+	uput(UBUF, s, strlen(s));
+	return SC(sys_write, fd, UBUF, strlen(s));
+}
+
+long rd(long fd, char *out, size_t n)
+{
+	long r = SC(sys_read, fd, UBUF, n);
+
+	if (r > 0)
+		uget(UBUF, out, (size_t)r);
+	out[r > 0 ? r : 0] = 0;
+	return r;
+}

@@ -38,6 +38,10 @@ void uput(vaddr_t va, const void *src, size_t n);
 void uget(vaddr_t va, void *dst, size_t n);
 /* openat(AT_FDCWD, path, flags, mode) for the current task. */
 long fs_open(const char *path, unsigned flags, unsigned mode);
+/* Write s to fd through the user buffer; returns the handler's result. */
+long wr(long fd, const char *s);
+/* Read up to n bytes of fd into out (NUL-terminated); returns the handler's result. */
+long rd(long fd, char *out, size_t n);
 /* Wake the current task if a handler blocked it. */
 void fs_unblock(void);
 /* Capture what hal_console_write prints while enabled (the hosted console writes

@@ -281,24 +281,6 @@ static void test_cpio_fault_injection(void **state)
 
 /* ---- files through the syscalls ---- */
 
-/* Write s to fd through the user buffer; returns the handler's result. */
-static long wr(long fd, const char *s)
-{
-	uput(UBUF, s, strlen(s));
-	return SC(sys_write, fd, UBUF, strlen(s));
-}
-
-/* Read up to n bytes of fd into out (NUL-terminated); returns the result. */
-static long rd(long fd, char *out, size_t n)
-{
-	long r = SC(sys_read, fd, UBUF, n);
-
-	if (r > 0)
-		uget(UBUF, out, (size_t)r);
-	out[r > 0 ? r : 0] = 0;
-	return r;
-}
-
 static void test_open_read_write(void **state)
 {
 	char buf[64];

@@ -13,24 +13,6 @@
 #define CWD ((unsigned long)AT_FDCWD)
 #define PIPEFDS (UBUF + UBUF_SIZE - 16) /* where pipe2 stores its fds */
 
-/* Write s to fd through the user buffer; returns the handler's result. */
-static long wr(long fd, const char *s)
-{
-	uput(UBUF, s, strlen(s));
-	return SC(sys_write, fd, UBUF, strlen(s));
-}
-
-/* Read up to n bytes of fd into out (NUL-terminated); returns the result. */
-static long rd(long fd, char *out, size_t n)
-{
-	long r = SC(sys_read, fd, UBUF, n);
-
-	if (r > 0)
-		uget(UBUF, out, (size_t)r);
-	out[r > 0 ? r : 0] = 0;
-	return r;
-}
-
 /* pipe2 with flags, asserting success: fds[0] read end, fds[1] write end. */
 static void mkpipe(int fds[2], unsigned flags)
 {
