@@ -41,31 +41,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#ifdef __aarch64__
-/*
- * musl's vfork() on aarch64 is clone(SIGCHLD), a plain fork (there is no vfork
- * syscall there), so call clone(CLONE_VM|CLONE_VFORK|SIGCHLD) directly, as
- * posix_spawn does. A leaf function that touches no stack, so the child and then the
- * parent can both return through it. Returns the pid, 0 in the child, or -errno.
- */
-pid_t fb_vfork(void);
-__asm__(".text\n"
-	".global fb_vfork\n"
-	".type fb_vfork, %function\n"
-	"fb_vfork:\n"
-	"\tmov x8, #220\n"     /* __NR_clone */
-	"\tmov x0, #0x4111\n"  /* CLONE_VM | CLONE_VFORK | SIGCHLD */
-	"\tmov x1, #0\n"       /* same stack */
-	"\tmov x2, #0\n"
-	"\tmov x3, #0\n"
-	"\tmov x4, #0\n"
-	"\tsvc #0\n"
-	"\tret\n"
-	".size fb_vfork, .-fb_vfork\n");
-#define FB_VFORK() fb_vfork()
-#else
-#define FB_VFORK() vfork()
-#endif
+#include "../../userspace/tests/real_vfork.h"
 
 #define PAGE 4096
 #define WARMUP 3
@@ -139,7 +115,7 @@ static int op_fork_exec(void)
 /* vfork + child execve(tiny) + wait; the parent resumes once the child has exec'd. */
 static int op_vfork_exec(void)
 {
-	pid_t pid = FB_VFORK();
+	pid_t pid = real_vfork();
 
 	if (pid < 0)
 		return -1;

@@ -2,30 +2,7 @@
  * exits; clone(CLONE_VM|CLONE_VFORK) via posix_spawn is covered in test_spawn. */
 #include "t.h"
 
-#ifdef __aarch64__
-/*
- * musl implements vfork() on aarch64 as clone(SIGCHLD), i.e. a plain fork (there is
- * no vfork syscall there), so these cases call the real thing: clone with
- * CLONE_VM|CLONE_VFORK|SIGCHLD, as posix_spawn does. A leaf function that touches
- * no stack, so the child and the parent can both return through it safely. Returns
- * the pid, 0 in the child, or -errno.
- */
-pid_t t_vfork(void);
-__asm__(".text\n"
-	".global t_vfork\n"
-	".type t_vfork, %function\n"
-	"t_vfork:\n"
-	"\tmov x8, #220\n"     /* __NR_clone */
-	"\tmov x0, #0x4111\n"  /* CLONE_VM | CLONE_VFORK | SIGCHLD */
-	"\tmov x1, #0\n"       /* same stack */
-	"\tmov x2, #0\n"
-	"\tmov x3, #0\n"
-	"\tmov x4, #0\n"
-	"\tsvc #0\n"
-	"\tret\n"
-	".size t_vfork, .-t_vfork\n");
-#define vfork() t_vfork()
-#endif
+#include "real_vfork.h"
 
 static volatile int shared_word;
 
@@ -38,7 +15,7 @@ static int vfork_suspends_until_exit(void)
 	SKIP_IF(t_qemu_user(), "qemu-user runs vfork as fork");
 
 	shared_word = 0;
-	pid = vfork();
+	pid = real_vfork();
 	CHECK(pid >= 0);
 	if (pid == 0) {
 		struct timespec ts = { 0, 200 * 1000000L };
@@ -64,7 +41,7 @@ static int vfork_suspends_until_exec(void)
 	SKIP_IF(t_qemu_user(), "qemu-user runs vfork as fork");
 
 	shared_word = 0;
-	pid = vfork();
+	pid = real_vfork();
 	CHECK(pid >= 0);
 	if (pid == 0) {
 		struct timespec ts = { 0, 200 * 1000000L };
@@ -87,7 +64,7 @@ static int vfork_return_values(void)
 	SKIP_IF(t_qemu_user(), "qemu-user runs vfork as fork");
 
 	shared_word = 0;
-	pid = vfork();
+	pid = real_vfork();
 	CHECK(pid >= 0);
 	if (pid == 0) {
 		shared_word = getpid();
@@ -109,7 +86,7 @@ static int vfork_exec_failure(void)
 	SKIP_IF(t_qemu_user(), "qemu-user runs vfork as fork");
 
 	shared_word = 0;
-	pid = vfork();
+	pid = real_vfork();
 	CHECK(pid >= 0);
 	if (pid == 0) {
 		execve("/nonexistent/program", argv, envp);
@@ -131,7 +108,7 @@ static int vfork_parent_stack_intact(void)
 
 	for (i = 0; i < 16; i++)
 		canary[i] = i * 3;
-	pid = vfork();
+	pid = real_vfork();
 	CHECK(pid >= 0);
 	if (pid == 0)
 		_exit(getppid() > 0 ? 0 : 1);
