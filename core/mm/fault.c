@@ -129,14 +129,13 @@ static int prepare_present(struct vma *v, pte_t *ptep, bool writable)
 	return make_exclusive(v, ptep, writable);
 }
 
-int mm_prepare_write(struct aspace *as, struct vma *v, vaddr_t page, paddr_t *pa)
+/* mm_prepare_write for the page's entry *ptep, already looked up with allocation. */
+static int prepare_write_at(struct aspace *as, struct vma *v, vaddr_t page, pte_t *ptep,
+			    paddr_t *pa)
 {
-	pte_t *ptep = pt_lookup_alloc(as->root, page);
 	bool writable = (v->prot & VM_WRITE) != 0;
 	int rc;
 
-	if (!ptep)
-		return -1;
 	if (hal_pte_is_valid(*ptep))
 		rc = prepare_present(v, ptep, writable);
 	else
@@ -148,13 +147,18 @@ int mm_prepare_write(struct aspace *as, struct vma *v, vaddr_t page, paddr_t *pa
 	return 0;
 }
 
-/* Resolve a read or exec fault on a permitted page: fill it, or it was spurious. */
-static enum fault_result fault_read(struct aspace *as, struct vma *v, vaddr_t page)
+int mm_prepare_write(struct aspace *as, struct vma *v, vaddr_t page, paddr_t *pa)
 {
 	pte_t *ptep = pt_lookup_alloc(as->root, page);
 
-	if (!ptep)
-		return FAULT_OOM;
+	return ptep ? prepare_write_at(as, v, page, ptep, pa) : -1;
+}
+
+/* Resolve a read or exec fault on a permitted page whose entry is *ptep: fill it, or
+ * it was spurious. */
+static enum fault_result fault_read(struct aspace *as, struct vma *v, vaddr_t page,
+				    pte_t *ptep)
+{
 	if (!hal_pte_is_valid(*ptep)) {
 		/* A private page is mapped writable at once: nobody else holds it. */
 		if (fill_page(v, ptep, page, (v->prot & VM_WRITE) != 0))
@@ -167,18 +171,17 @@ static enum fault_result fault_read(struct aspace *as, struct vma *v, vaddr_t pa
 	return FAULT_HANDLED;
 }
 
-/* True when a kernel-only page is mapped at page: user access is never allowed. */
-static bool kernel_page_at(struct aspace *as, vaddr_t page)
+/* True when entry pte maps a kernel-only page: user access is never allowed. */
+static bool kernel_page(pte_t pte)
 {
-	pte_t *ptep = pt_lookup(as->root, page);
-
-	return ptep && hal_pte_is_valid(*ptep) && !(hal_pte_attrs(*ptep) & PTE_USER);
+	return hal_pte_is_valid(pte) && !(hal_pte_attrs(pte) & PTE_USER);
 }
 
 enum fault_result mm_fault(struct aspace *as, vaddr_t va, enum fault_access acc)
 {
 	vaddr_t page = ALIGN_DOWN(va, PAGE_SIZE);
 	struct vma *v;
+	pte_t *ptep;
 	paddr_t pa;
 
 	mm_stats.faults++;
@@ -187,9 +190,14 @@ enum fault_result mm_fault(struct aspace *as, vaddr_t va, enum fault_access acc)
 	v = vma_find(&as->vmas, va);
 	if (!v)
 		v = grow_stack(as, va);
-	if (!v || !access_permitted(v, acc) || kernel_page_at(as, page))
+	if (!v || !access_permitted(v, acc))
+		return FAULT_SIGSEGV;
+	ptep = pt_lookup_alloc(as->root, page); /* one walk serves the whole fault */
+	if (!ptep)
+		return FAULT_OOM;
+	if (kernel_page(*ptep))
 		return FAULT_SIGSEGV;
 	if (acc != FAULT_WRITE)
-		return fault_read(as, v, page);
-	return mm_prepare_write(as, v, page, &pa) ? FAULT_OOM : FAULT_HANDLED;
+		return fault_read(as, v, page, ptep);
+	return prepare_write_at(as, v, page, ptep, &pa) ? FAULT_OOM : FAULT_HANDLED;
 }
